@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""The two README commands, with nothing but Python 3.11 on the machine.
+
+    python3 make.py reports   # set up .venv if needed, write sample extracts if data/raw is empty, build all reports
+    python3 make.py test      # set up .venv if needed, run the whole test suite
+
+Only the standard library is used here, since this runs before anything is installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".installed-from"
+SOURCES = ("as2007", "fremmoede", "rusmiddel")
+
+
+def _install_fingerprint() -> str:
+    """Reinstall when the declared dependencies change, not on every run."""
+    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+
+
+def ensure_environment() -> None:
+    if not PYTHON.exists():
+        print(f"[make] creating virtual environment in {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    if not STAMP.exists() or STAMP.read_text() != _install_fingerprint():
+        print("[make] installing analyse and its dependencies", flush=True)
+        subprocess.check_call([str(PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
+        subprocess.check_call(
+            [str(PYTHON), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test]"]
+        )
+        STAMP.write_text(_install_fingerprint())
+
+
+def _has_extracts(raw: Path) -> bool:
+    return any(
+        p.is_file() and p.suffix.lower() in {".csv", ".xlsx", ".txt"} and p.name != "README.md"
+        for source in SOURCES
+        for p in (raw / source).glob("*")
+    )
+
+
+def run(*args: str) -> int:
+    return subprocess.call([str(PYTHON), *args], cwd=ROOT)
+
+
+def reports() -> int:
+    raw = ROOT / "data" / "raw"
+    if not _has_extracts(raw):
+        print("[make] data/raw holds no extracts: writing the synthetic sample", flush=True)
+        status = run("-m", "analyse", "sample", "--out", str(raw))
+        if status:
+            return status
+    return run("-m", "analyse", "build")
+
+
+def test() -> int:
+    # Fail loudly when nothing ran (pytest exit 5) rather than passing silently.
+    return run("-m", "pytest", *sys.argv[2:])
+
+
+def main() -> int:
+    commands = {"reports": reports, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        print(__doc__)
+        return 2
+    ensure_environment()
+    return commands[sys.argv[1]]()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

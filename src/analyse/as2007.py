@@ -1,0 +1,141 @@
+"""The AS2007 cleaner: granted services (visiterede ydelser).
+
+Contract: PRODUCT.md, "as2007/". Each step below is a pure ``DataFrame ->
+DataFrame`` function; :func:`clean_as2007` chains them. Rows that cannot be used
+are kept with a reason (see :func:`analyse.cleaning.reject`), never dropped.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analyse import published
+from analyse.cleaning import CleanContext, SourceSpec, reject
+from analyse.mappings import load_mapping
+from analyse.pseudonym import pseudonymise
+from analyse.readers import Column
+from analyse.schemas import validate_as2007
+from analyse.values import birth_year, map_distinct, normalise_cpr_text, parse_dates, parse_numbers, sex
+
+CPR_ALIASES = ("cpr", "cpr-nr", "cprnr", "personnummer", "cpr nr", "cpr-nummer")
+START_ALIASES = ("start", "startdato", "bevilget fra", "fra dato")
+END_ALIASES = ("slut", "slutdato", "bevilget til", "til dato")
+
+COLUMNS = (
+    Column("cpr", "CPR", CPR_ALIASES),
+    Column("ydelsestype_raw", "Ydelsestype", ("ydelse", "ydelsestype", "paragraf og ydelse")),
+    Column("start_raw", "Startdato", START_ALIASES),
+    Column("end_raw", "Slutdato", END_ALIASES),
+    Column("leverandoer", "Leverandør", ("leverandoer", "leverandør", "udfører"), required=False),
+    Column("hours_raw", "Timer pr. uge", ("timer", "timer pr. uge"), required=False),
+    Column("amount_raw", "Beløb", ("beløb", "beloeb", "pris"), required=False),
+)
+
+OUTPUT_COLUMNS = (
+    "pseudonym",
+    "birth_year",
+    "sex",
+    "ydelsestype",
+    "start_date",
+    "end_date",
+    "leverandoer",
+    "hours_per_week",
+    "amount",
+    "source_file",
+    "source_row",
+)
+
+# Reasons as they appear in kvalitet.json and the rejected-rows file.
+R_CPR = "ugyldigt CPR-nummer"
+R_START = "ugyldig eller manglende startdato"
+R_END = "ugyldig slutdato"
+R_TYPE = "ukendt ydelsestype"
+R_END_BEFORE_START = "slutdato før startdato"
+R_HOURS = "ugyldigt antal timer"
+R_AMOUNT = "ugyldigt beløb"
+
+
+def add_person(frame: pd.DataFrame, key: bytes) -> pd.DataFrame:
+    """Normalise CPR, derive birth year and sex, add the pseudonym; reject invalid CPR.
+
+    The raw ``cpr`` column is left for the caller to drop; the pseudonym of an
+    invalid CPR is taken of the text as written, so rejected rows can still be
+    grouped without showing the number.
+
+    >>> df = add_person(pd.DataFrame({"cpr": ["010203-1234", "310299-1234"]}), b"k" * 32)
+    >>> df[["birth_year", "sex"]].astype(str).values.tolist(), df["_reason"].tolist()
+    ([['1903', 'K'], ['<NA>', '<NA>']], [None, 'ugyldigt CPR-nummer'])
+    """
+    cpr10 = map_distinct(frame["cpr"], normalise_cpr_text)
+    valid = cpr10.notna()
+    out = frame.copy()
+    out["pseudonym"] = pseudonymise(cpr10.where(valid, frame["cpr"].str.replace(r"\s", "", regex=True)), key)
+    out["birth_year"] = map_distinct(cpr10, lambda c: birth_year(c) if c else None).astype("Int64")
+    out["sex"] = map_distinct(cpr10, lambda c: sex(c) if c else None).astype("string")
+    return reject(out, ~valid, R_CPR, "CPR")
+
+
+def add_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Parse start and end dates; a blank end date means ongoing. Reject bad or reversed dates.
+
+    >>> df = pd.DataFrame({"start_raw": ["01-02-2018", "2018-02-01", "31-02-2018"], "end_raw": ["", "01.01.2018", ""]})
+    >>> add_dates(df)["_reason"].tolist()
+    [None, 'slutdato før startdato', 'ugyldig eller manglende startdato']
+    """
+    out = frame.copy()
+    out["start_date"] = parse_dates(frame["start_raw"])
+    out["end_date"] = parse_dates(frame["end_raw"])
+    out = reject(out, out["start_date"].isna(), R_START, "Startdato")
+    out = reject(out, out["end_date"].isna() & (frame["end_raw"] != ""), R_END, "Slutdato")
+    return reject(out, out["end_date"] < out["start_date"], R_END_BEFORE_START, "Slutdato")
+
+
+def add_ydelsestype(frame: pd.DataFrame, mappings_dir) -> pd.DataFrame:
+    """Map the raw ydelsestype to the canonical Tabel 2 label; reject unknown labels."""
+    mapping = load_mapping("ydelsestype", published.ydelsestyper(), mappings_dir)
+    out = frame.copy()
+    out["ydelsestype"] = mapping.lookup(frame["ydelsestype_raw"]).astype("string")
+    return reject(out, out["ydelsestype"].isna(), R_TYPE, "Ydelsestype")
+
+
+def add_amounts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Hours per week and amount as numbers (Danish or plain); reject unreadable or negative hours."""
+    out = frame.copy()
+    out["hours_per_week"] = parse_numbers(frame["hours_raw"])
+    out["amount"] = parse_numbers(frame["amount_raw"])
+    bad_hours = (out["hours_per_week"].isna() & (frame["hours_raw"] != "")) | (out["hours_per_week"] < 0)
+    out = reject(out, bad_hours, R_HOURS, "Timer pr. uge")
+    return reject(out, out["amount"].isna() & (frame["amount_raw"] != ""), R_AMOUNT, "Beløb")
+
+
+def clean_as2007(raw: pd.DataFrame, context: CleanContext) -> pd.DataFrame:
+    """All AS2007 steps; one output row per input row, rejected ones carrying a reason."""
+    out = add_person(raw, context.key)
+    out = add_dates(out)
+    out = add_ydelsestype(out, context.mappings_dir)
+    out = add_amounts(out)
+    out["leverandoer"] = out["leverandoer"].replace("", None).astype("string")
+    return out
+
+
+def describe_as2007(clean: pd.DataFrame, rejected: pd.DataFrame) -> dict:
+    """Source-level quality facts: unknown labels (to add to the mapping) and the date span."""
+    unknown = rejected.loc[rejected["reason"] == R_TYPE, "Ydelsestype"].value_counts()
+    return {
+        "unknown_labels": {str(k): int(v) for k, v in unknown.items()},
+        "first_start": None if clean.empty else str(clean["start_date"].min().date()),
+        "last_start": None if clean.empty else str(clean["start_date"].max().date()),
+        "ongoing_grants": int(clean["end_date"].isna().sum()),
+    }
+
+
+SPEC = SourceSpec(
+    name="as2007",
+    title="Visiterede ydelser (AS2007)",
+    columns=COLUMNS,
+    clean=clean_as2007,
+    output_columns=OUTPUT_COLUMNS,
+    personal_columns=("cpr",),
+    validate=validate_as2007,
+    describe=describe_as2007,
+)

@@ -1,0 +1,183 @@
+"""Cleaning every source of a raw folder: read → de-duplicate → clean → account for every row.
+
+Each source module (``as2007``, ``fremmoede``, ``rusmiddel``) declares a
+:class:`SourceSpec`: its columns with aliases, a cleaning function and a pandera
+schema. This module does what is common to all of them:
+
+- reads every extract in ``<raw>/<source>/`` (see :mod:`analyse.readers`);
+- removes exact duplicate rows (same text in every contract column, within or
+  across files) and counts them against the file they were dropped from;
+- runs the source's cleaner, which marks each row it cannot use with a reason;
+- splits clean from rejected rows, validates the clean table with the schema and
+  accounts for every input row per file: ``rows_in = rows_clean + rows_rejected +
+  duplicates_removed``;
+- writes rejected rows with the pseudonym, never the CPR number or the name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from analyse import config
+from analyse.readers import Column, RawTable, list_extracts, read_extract
+
+REASON = "_reason"
+REASON_COLUMN = "_column"
+
+
+@dataclass(frozen=True)
+class CleanContext:
+    """What a source's cleaner needs besides the rows."""
+
+    key: bytes
+    mappings_dir: Path = field(default_factory=lambda: config.USER_MAPPINGS_DIR)
+    synthetic: bool = False
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """A source's contract and its cleaner.
+
+    ``clean`` receives the de-duplicated raw text (contract column names plus
+    ``source_file``/``source_row``) and returns one row per input row with the
+    typed output columns, ``pseudonym``, and :data:`REASON`/:data:`REASON_COLUMN`
+    set for rows it rejects (see :func:`reject`). ``personal_columns`` are raw
+    columns that must never be written (CPR, names).
+    """
+
+    name: str
+    title: str
+    columns: tuple[Column, ...]
+    clean: Callable[[pd.DataFrame, CleanContext], pd.DataFrame]
+    output_columns: tuple[str, ...]
+    personal_columns: tuple[str, ...]
+    validate: Callable[[pd.DataFrame], pd.DataFrame]
+    describe: Callable[[pd.DataFrame, pd.DataFrame], dict] | None = None
+
+
+@dataclass
+class SourceResult:
+    """A cleaned source: the clean table, the rejected rows and the quality account."""
+
+    name: str
+    clean: pd.DataFrame
+    rejected: pd.DataFrame
+    quality: dict
+
+
+def reject(frame: pd.DataFrame, mask: pd.Series, reason: str, column: str) -> pd.DataFrame:
+    """Mark rows matching ``mask`` as rejected, unless an earlier rule already rejected them.
+
+    The first reason wins, so each rejected row is counted once. Returns a new frame.
+
+    >>> df = pd.DataFrame({"x": [1, -1, None]})
+    >>> df = reject(df, df.x.isna(), "mangler x", "X")
+    >>> df = reject(df, df.x.fillna(-1) < 0, "negativ x", "X")
+    >>> df[REASON].tolist()
+    [None, 'negativ x', 'mangler x']
+    """
+    out = frame.copy()
+    if REASON not in out:
+        out[REASON] = pd.Series([None] * len(out), index=out.index, dtype=object)
+        out[REASON_COLUMN] = pd.Series([None] * len(out), index=out.index, dtype=object)
+    new = mask.fillna(False).astype(bool) & out[REASON].isna()
+    out.loc[new, REASON] = reason
+    out.loc[new, REASON_COLUMN] = column
+    return out
+
+
+def drop_exact_duplicates(raw: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, pd.Series]:
+    """Remove rows whose contract cells repeat an earlier row exactly; count them per file.
+
+    >>> raw = pd.DataFrame({"a": ["1", "1", "2"], "source_file": ["f", "g", "f"], "source_row": [2, 2, 3]})
+    >>> kept, counts = drop_exact_duplicates(raw, ["a"])
+    >>> len(kept), counts.to_dict()
+    (2, {'g': 1})
+    """
+    duplicated = raw.duplicated(subset=columns, keep="first")
+    counts = raw.loc[duplicated, "source_file"].value_counts()
+    return raw.loc[~duplicated].reset_index(drop=True), counts
+
+
+def _file_account(table: RawTable) -> dict:
+    return {
+        "file": table.file,
+        "sha256": table.sha256,
+        "encoding": table.encoding,
+        "separator": {";": "semikolon", ",": "komma", "\t": "tabulator"}.get(table.separator or "", None),
+        "header_row": table.header_row,
+        "ignored_columns": table.ignored_columns,
+        "rows_in": len(table.data),
+    }
+
+
+def clean_source(spec: SourceSpec, files: list[Path], context: CleanContext) -> SourceResult:
+    """Read, de-duplicate and clean all extracts of one source."""
+    tables = [read_extract(path, spec.columns) for path in files]
+    contract_columns = [c.name for c in spec.columns]
+    if tables:
+        raw = pd.concat([t.data for t in tables], ignore_index=True)
+    else:
+        raw = pd.DataFrame(columns=[*contract_columns, "source_file", "source_row"], dtype=str)
+    deduplicated, duplicate_counts = drop_exact_duplicates(raw, contract_columns)
+
+    processed = spec.clean(deduplicated, context)
+    if REASON not in processed:
+        processed = reject(processed, pd.Series(False, index=processed.index), "", "")
+    rejected_mask = processed[REASON].notna()
+
+    clean = spec.validate(processed.loc[~rejected_mask, list(spec.output_columns)].reset_index(drop=True))
+
+    raw_columns = [c for c in contract_columns if c not in spec.personal_columns]
+    rejected = pd.concat(
+        [
+            processed.loc[rejected_mask, ["source_file", "source_row", REASON_COLUMN, REASON, "pseudonym"]],
+            deduplicated.loc[rejected_mask, raw_columns],
+        ],
+        axis=1,
+    ).rename(columns={REASON: "reason", REASON_COLUMN: "column", **{c.name: c.label for c in spec.columns}})
+    rejected = rejected.sort_values(["source_file", "source_row"]).reset_index(drop=True)
+
+    accounts = []
+    for table in tables:
+        account = _file_account(table)
+        in_file = processed["source_file"] == table.file
+        reasons = processed.loc[in_file & rejected_mask, REASON].value_counts()
+        account.update(
+            rows_clean=int((in_file & ~rejected_mask).sum()),
+            rows_rejected=int(reasons.sum()),
+            duplicates_removed=int(duplicate_counts.get(table.file, 0)),
+            rejected_by_reason={str(k): int(v) for k, v in reasons.items()},
+        )
+        assert account["rows_in"] == account["rows_clean"] + account["rows_rejected"] + account["duplicates_removed"], (
+            f"row accounting broken for {table.file}"
+        )
+        accounts.append(account)
+
+    quality = {
+        "title": spec.title,
+        "files": accounts,
+        "rows_in": sum(a["rows_in"] for a in accounts),
+        "rows_clean": len(clean),
+        "rows_rejected": int(rejected_mask.sum()),
+        "duplicates_removed": int(duplicate_counts.sum()),
+    }
+    if spec.describe is not None:
+        quality.update(spec.describe(clean, rejected))
+    return SourceResult(name=spec.name, clean=clean, rejected=rejected, quality=quality)
+
+
+def source_files(raw_dir: Path, source: str) -> list[Path]:
+    """The extracts of one source under the raw folder."""
+    return list_extracts(Path(raw_dir) / source)
+
+
+def is_synthetic(raw_dir: Path) -> bool:
+    """True when the raw folder holds ``analyse sample`` output (the marker file is present)."""
+    return (Path(raw_dir) / config.SYNTHETIC_MARKER).exists()
+
+

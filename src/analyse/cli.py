@@ -1,0 +1,120 @@
+"""The ``analyse`` command (contract: PRODUCT.md, "Command line").
+
+A user's mistake (an :class:`~analyse.exceptions.AnalyseError`) ends in one line on
+stderr and exit status 2. An unexpected error ends in one line and status 3; its
+traceback is shown only with ``--debug``, because a traceback may quote cell
+values from an extract, and those can be personal data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from analyse import __version__, config
+from analyse.exceptions import AnalyseError
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from analyse.sample import write_sample
+
+    paths = write_sample(Path(args.out), seed=args.seed)
+    print(f"Skrev {len(paths)} syntetiske udtræk til {args.out}")
+    return 0
+
+
+def _print_clean_summary(summary) -> None:
+    for name, result in summary.results.items():
+        q = result.quality
+        print(
+            f"{name}: {q['rows_in']} rækker ind, {q['rows_clean']} rene, "
+            f"{q['rows_rejected']} afviste, {q['duplicates_removed']} dubletter fjernet"
+        )
+    if not summary.results:
+        print("Ingen udtræk fundet (forventer mapperne as2007/, fremmoede/, rusmiddel/).")
+    if summary.synthetic:
+        print("Bemærk: syntetiske data (eksempelnøgle brugt til pseudonymer).")
+
+
+def _cmd_clean(args: argparse.Namespace) -> int:
+    from analyse.pipeline import clean_all
+
+    summary = clean_all(Path(args.raw), Path(args.out), mappings_dir=args.mappings)
+    _print_clean_summary(summary)
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from analyse.runner import run_notebooks
+
+    results = run_notebooks(processed_dir=Path(args.processed), reports_dir=Path(args.reports))
+    for result in results:
+        print(f"Rapport: {result.html}")
+    return 0
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    _cmd_clean(argparse.Namespace(raw=args.raw, out=args.processed, mappings=args.mappings))
+    return _cmd_run(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="analyse", description="Fra rå udtræk til evalueringsrapporter.")
+    parser.add_argument("--version", action="version", version=f"analyse {__version__}")
+    parser.add_argument("--debug", action="store_true", help="vis hele fejlsporet ved interne fejl")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sample = sub.add_parser("sample", help="skriv syntetiske rå udtræk")
+    sample.add_argument("--out", default=str(config.RAW_DIR), help="mappe (default: data/raw)")
+    sample.add_argument("--seed", type=int, default=2019, help="frø for tilfældighed (default: 2019)")
+    sample.set_defaults(func=_cmd_sample)
+
+    clean = sub.add_parser("clean", help="rens, valider og pseudonymiser alle udtræk")
+    clean.add_argument("--raw", default=str(config.RAW_DIR), help="mappe med <kilde>/-mapper")
+    clean.add_argument("--out", default=str(config.PROCESSED_DIR), help="mappe til renset data")
+    clean.add_argument("--mappings", default=None, help="mappe med egne mappingfiler")
+    clean.set_defaults(func=_cmd_clean)
+
+    def add_run_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--params", default=None, help="YAML-fil med rapportvarianter")
+        p.add_argument("--jobs", type=int, default=1, help="antal parallelle kørsler")
+        p.add_argument("--processed", default=str(config.PROCESSED_DIR), help="mappe med renset data")
+        p.add_argument("--reports", default=str(config.REPORTS_DIR), help="mappe til rapporter")
+
+    run = sub.add_parser("run", help="kør notebooks og lav HTML-rapporter")
+    add_run_options(run)
+    run.set_defaults(func=_cmd_run)
+
+    build = sub.add_parser("build", help="clean + run")
+    build.add_argument("--raw", default=str(config.RAW_DIR), help="mappe med <kilde>/-mapper")
+    build.add_argument("--mappings", default=None, help="mappe med egne mappingfiler")
+    add_run_options(build)
+    build.set_defaults(func=_cmd_build)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="analyse: %(message)s")
+    try:
+        return args.func(args)
+    except AnalyseError as exc:
+        print(f"analyse: fejl: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("analyse: afbrudt", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: say so in one line, keep extract contents out of the log
+        if args.debug:
+            raise
+        print(
+            f"analyse: intern fejl ({type(exc).__name__}); kør igen med --debug for detaljer",
+            file=sys.stderr,
+        )
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""The processed tables' schemas, declared once at the raw → processed boundary (pandera).
+
+A clean table that breaks its schema is a bug in a cleaner, not a user mistake:
+:func:`validate` turns pandera's report into one :class:`SchemaViolation` line.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from analyse.exceptions import AnalyseError
+
+PSEUDONYM = pa.Column("string", pa.Check.str_matches(r"^[0-9a-f]{16}$"), nullable=False)
+SOURCE_COLUMNS = {
+    "source_file": pa.Column(str, nullable=False),
+    "source_row": pa.Column("int64", pa.Check.ge(1)),
+}
+
+
+class SchemaViolation(AnalyseError):
+    """A processed table does not satisfy its schema."""
+
+
+AS2007 = pa.DataFrameSchema(
+    {
+        "pseudonym": PSEUDONYM,
+        "birth_year": pa.Column("Int64", pa.Check.in_range(1858, 2100), nullable=False),
+        "sex": pa.Column("string", pa.Check.isin(["K", "M"]), nullable=False),
+        "ydelsestype": pa.Column("string", nullable=False),
+        "start_date": pa.Column("datetime64[ns]", nullable=False),
+        "end_date": pa.Column("datetime64[ns]", nullable=True),
+        "leverandoer": pa.Column("string", nullable=True),
+        "hours_per_week": pa.Column("Float64", pa.Check.ge(0), nullable=True),
+        "amount": pa.Column("Float64", nullable=True),
+        **SOURCE_COLUMNS,
+    },
+    checks=[
+        pa.Check(
+            lambda df: df["end_date"].isna() | (df["end_date"] >= df["start_date"]),
+            error="slutdato før startdato",
+        )
+    ],
+    strict=True,
+    ordered=True,
+    name="as2007",
+)
+
+
+def validate(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
+    """Validate ``frame``; raise :class:`SchemaViolation` with a one-line summary."""
+    try:
+        return schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases[["column", "check"]].drop_duplicates().head(5)
+        summary = "; ".join(f"{c}: {k}" for c, k in cases.itertuples(index=False))
+        raise SchemaViolation(f"tabellen {schema.name} overholder ikke skemaet ({summary})") from None
+
+
+def validate_as2007(frame: pd.DataFrame) -> pd.DataFrame:
+    return validate(AS2007, frame)
