@@ -153,12 +153,16 @@ def _read_csv_cells(path: Path) -> tuple[pd.DataFrame, str, str]:
     encoding = detect_encoding(data, path.name)
     head = data[:65536].decode(encoding, errors="ignore").splitlines()[:HEADER_SEARCH_ROWS]
     separator = detect_separator(head)
+    # Title lines above the header may be narrower than the table: size the table by the
+    # widest of the first lines, so only genuinely overlong data rows are errors.
+    width = max(len(row) for row in csv.reader(head or [""], delimiter=separator))
     try:
         cells = pd.read_csv(
             path,
             sep=separator,
             encoding=encoding,
             header=None,
+            names=range(width),
             dtype=str,
             keep_default_na=False,
             skip_blank_lines=False,
@@ -195,6 +199,19 @@ def _find_header(cells: pd.DataFrame, columns: Sequence[Column]) -> int:
     return best_row
 
 
+def _check_row_widths(file: str, headers: list[str], body: pd.DataFrame, row_numbers) -> None:
+    """A CSV row with more fields than its header has shifted values: stop rather than guess."""
+    width = max((i + 1 for i, h in enumerate(headers) if h), default=0)
+    if body.shape[1] <= width:
+        return
+    overlong = (body.iloc[:, width:].fillna("") != "").any(axis=1).to_numpy()
+    if overlong.any():
+        raise InputFileError(
+            file, "rækken har flere felter end overskriften (tjek separator og anførselstegn)",
+            row=int(row_numbers[overlong.argmax()]),
+        )
+
+
 def read_extract(path: Path, columns: Sequence[Column]) -> RawTable:
     """Read one extract and map its headers onto the contract's columns.
 
@@ -214,6 +231,8 @@ def read_extract(path: Path, columns: Sequence[Column]) -> RawTable:
     body = cells.iloc[header_index + 1 :]
     # Row numbers as a person sees them: CSV lines and spreadsheet rows count from 1.
     row_numbers = body.index.to_numpy() + 1
+    if separator is not None:
+        _check_row_widths(path.name, headers, body, row_numbers)
 
     data = pd.DataFrame(index=range(len(body)))
     used: dict[int, str] = {}

@@ -1,0 +1,60 @@
+"""The `analyse` command: exit codes and one-line errors, run as a real process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from tests.conftest import TEST_KEY, write_csv
+
+
+def analyse(*args, cwd=None):
+    env = {**os.environ, "ANALYSE_PSEUDONYM_KEY": TEST_KEY}
+    return subprocess.run([sys.executable, "-m", "analyse", *args], capture_output=True, text=True, env=env, cwd=cwd)
+
+
+def test_missing_required_column_is_one_line_naming_file_column_and_aliases(tmp_path):
+    write_csv(tmp_path / "raw" / "as2007" / "bevillinger.csv",
+              ["CPR;Ydelsestype;Slutdato", "0102031234;§ 85 bostøtte døgntakst;"])
+    result = analyse("clean", "--raw", str(tmp_path / "raw"), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "bevillinger.csv" in lines[0] and "Startdato" in lines[0] and "'fra dato'" in lines[0]
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out" / "indikatorer.csv").exists()
+
+
+def test_unreadable_file_is_one_line(tmp_path):
+    folder = tmp_path / "raw" / "as2007"
+    folder.mkdir(parents=True)
+    (folder / "skadet.xlsx").write_bytes(b"not a workbook")
+    result = analyse("clean", "--raw", str(tmp_path / "raw"), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "skadet.xlsx" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_rejected_rows_are_not_failure_and_errors_never_show_cpr(tmp_path):
+    write_csv(tmp_path / "raw" / "as2007" / "a.csv",
+              ["CPR;Ydelsestype;Startdato;Slutdato", "010203-1234;§ 999;01-01-2016;", "310299-1234;x;01-01-2016;"])
+    result = analyse("clean", "--raw", str(tmp_path / "raw"), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert "2 afviste" in result.stdout
+    assert "0102031234" not in result.stdout + result.stderr and "310299" not in result.stdout + result.stderr
+
+
+def test_failed_run_leaves_earlier_outputs_whole(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    write_csv(raw / "as2007" / "a.csv", ["CPR;Ydelsestype;Startdato;Slutdato", "0102031234;§ 85 bostøtte døgntakst;01-01-2016;"])
+    assert analyse("clean", "--raw", str(raw), "--out", str(out)).returncode == 0
+    before = (out / "indikatorer.csv").read_bytes()
+    write_csv(raw / "as2007" / "b.csv", ["CPR;Ydelsestype", "0102031234;x"])
+    assert analyse("clean", "--raw", str(raw), "--out", str(out)).returncode == 2
+    assert (out / "indikatorer.csv").read_bytes() == before
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_version_and_help():
+    assert analyse("--version").stdout.startswith("analyse ")
+    assert "sample" in analyse("--help").stdout

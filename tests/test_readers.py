@@ -1,0 +1,119 @@
+"""Reading extracts: encodings, separators, XLSX, header aliases, title rows, clear errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pytest
+
+from analyse.as2007 import COLUMNS
+from analyse.exceptions import InputFileError, MissingColumnError
+from analyse.readers import detect_separator, list_extracts, read_extract
+from tests.conftest import write_csv
+
+HEADER = "CPR-nr;Ydelsestype;Startdato;Slutdato;Leverandør;Timer pr. uge;Beløb"
+ROW = "010203-1234;§ 85 bostøtte døgntakst;01-02-2016;;Bostedet Engen;;1.234,50"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+@pytest.mark.parametrize("sep", [";", ",", "\t"])
+def test_every_encoding_and_separator_reads_the_same(tmp_path, encoding, sep):
+    row = ROW if sep != "," else ROW.replace("1.234,50", '"1.234,50"')
+    path = write_csv(tmp_path / "x.csv", [HEADER, row], encoding=encoding, sep=sep)
+    table = read_extract(path, COLUMNS)
+    assert table.encoding == encoding
+    assert table.data.loc[0, "ydelsestype_raw"] == "§ 85 bostøtte døgntakst"
+    assert table.data.loc[0, "leverandoer"] == "Bostedet Engen"
+    assert table.data.loc[0, "amount_raw"] == "1.234,50"
+    assert table.data.loc[0, "source_row"] == 2
+
+
+def test_headers_match_aliases_case_and_spaces_insensitively(tmp_path):
+    header = "  PERSONNUMMER ;Paragraf  og ydelse;Bevilget fra;Bevilget til;UDFØRER;timer;pris;Sagsbehandler"
+    path = write_csv(tmp_path / "x.csv", [header, ROW + ";Jens"])
+    table = read_extract(path, COLUMNS)
+    assert table.data.loc[0, "cpr"] == "010203-1234"
+    assert table.ignored_columns == ["sagsbehandler"]
+
+
+def test_optional_columns_may_be_missing(tmp_path):
+    path = write_csv(tmp_path / "x.csv", ["cpr;ydelse;start;slut", "0102031234;x;01-01-2016;"])
+    table = read_extract(path, COLUMNS)
+    assert table.data.loc[0, "hours_raw"] == ""
+
+
+def test_missing_required_column_names_file_column_and_aliases(tmp_path):
+    path = write_csv(tmp_path / "bevillinger.csv", ["CPR;Ydelsestype;Slutdato", "0102031234;x;"])
+    with pytest.raises(MissingColumnError) as err:
+        read_extract(path, COLUMNS)
+    message = str(err.value)
+    assert "bevillinger.csv" in message and "'Startdato'" in message
+    assert "'bevilget fra'" in message and "'fra dato'" in message
+
+
+def test_title_rows_above_the_header_and_blank_lines_are_skipped(tmp_path):
+    lines = ["Udtræk fra AS2007;;;", "Dannet 02-09-2019;;;", "", HEADER, ROW, "", ROW.replace("1234", "1236")]
+    table = read_extract(write_csv(tmp_path / "x.csv", lines), COLUMNS)
+    assert table.header_row == 4
+    assert table.data["source_row"].tolist() == [5, 7]
+
+
+def test_xlsx_first_sheet_with_native_dates_serials_and_numeric_cpr(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Visiterede ydelser"])
+    sheet.append(["CPR", "Ydelsestype", "Fra dato", "Til dato", "Timer"])
+    sheet.append([102031234, "§ 85 bostøtte timetakst", dt.datetime(2016, 2, 1), 42735, 3.5])
+    sheet.append(["0102031234", "§ 85 bostøtte timetakst", "01.02.2016", None, 4])
+    book.create_sheet("Andet ark").append(["ignored"])
+    path = tmp_path / "x.xlsx"
+    book.save(path)
+    table = read_extract(path, COLUMNS)
+    first = table.data.iloc[0]
+    assert (first["cpr"], first["start_raw"], first["end_raw"], first["hours_raw"]) == (
+        "102031234", "2016-02-01", "42735", "3.5")
+    assert table.data.iloc[1]["hours_raw"] == "4"
+    assert table.data["source_row"].tolist() == [3, 4]
+
+
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (b"", "tom"),
+        (b"\n\n", "tom"),
+        (b"\x00\x01\x02binary\x00", "tekstfil"),
+        (b"\x81\x8d\x8f\x90\x9d" * 3, "tegnsæt"),
+    ],
+)
+def test_unreadable_files_are_clear_errors(tmp_path, content, expected):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputFileError) as err:
+        read_extract(path, COLUMNS)
+    assert "bad.csv" in str(err.value) and expected in str(err.value)
+
+
+def test_damaged_xlsx_is_a_clear_error(tmp_path):
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a workbook")
+    with pytest.raises(InputFileError, match="bad.xlsx.*XLSX"):
+        read_extract(path, COLUMNS)
+
+
+def test_row_with_too_many_fields_names_the_line(tmp_path):
+    path = write_csv(tmp_path / "x.csv", [HEADER, ROW, ROW + ";extra;more"])
+    with pytest.raises(InputFileError) as err:
+        read_extract(path, COLUMNS)
+    assert "række 3" in str(err.value)
+
+
+def test_separator_detection_respects_quoted_separators():
+    assert detect_separator(['a,b,c', '"x, y",2,3', '"z, w",5,6']) == ","
+    assert detect_separator(["a\tb", "1,5\t2,5"]) == "\t"
+
+
+def test_list_extracts_skips_hidden_lock_and_other_files(tmp_path):
+    for name in ["b.csv", "a.XLSX", ".hidden.csv", "~$a.xlsx", "notes.docx"]:
+        (tmp_path / name).write_text("x")
+    assert [p.name for p in list_extracts(tmp_path)] == ["a.XLSX", "b.csv"]
