@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analyse.values import (
+    parse_cprs,
     birth_year,
     label_key,
     normalise_cpr_text,
@@ -123,3 +124,24 @@ def test_parse_numbers_blank_is_missing():
 def test_label_key_ignores_case_spacing_and_punctuation(text):
     assert label_key(text) == label_key(f"  {text.upper()}  ") or text.upper().casefold() != text.casefold()
     assert label_key(text) == label_key(text.replace(" ", "  "))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(
+    st.text(alphabet="0123456789.,- kr", max_size=12),
+    st.decimals(min_value=-10**6, max_value=10**6, places=2, allow_nan=False).map(str),
+), min_size=1, max_size=20))
+def test_vectorised_number_parsing_agrees_with_the_single_value_parser(texts):
+    vectorised = parse_numbers(pd.Series(texts)).tolist()
+    single = [parse_number_text(t) for t in texts]
+    assert [None if pd.isna(v) else v for v in vectorised] == single
+
+
+def test_parse_cprs_agrees_with_the_single_value_functions():
+    texts = pd.Series(["010203-1234", "0102034233", "10203-1234", "310299-1234", "", "0102589234"])
+    parsed = parse_cprs(texts)
+    for text, (cpr, year, sex_) in zip(texts, parsed.itertuples(index=False)):
+        expected = normalise_cpr_text(text)
+        assert (None if pd.isna(cpr) else cpr) == expected
+        if expected:
+            assert (year, sex_) == (birth_year(expected), sex(expected))

@@ -15,7 +15,7 @@ from analyse.mappings import load_mapping
 from analyse.pseudonym import pseudonymise
 from analyse.readers import Column
 from analyse.schemas import validate_as2007
-from analyse.values import birth_year, map_distinct, normalise_cpr_text, parse_dates, parse_numbers, sex
+from analyse.values import parse_cprs, parse_dates, parse_numbers
 
 CPR_ALIASES = ("cpr", "cpr-nr", "cprnr", "personnummer", "cpr nr", "cpr-nummer")
 START_ALIASES = ("start", "startdato", "bevilget fra", "fra dato")
@@ -66,12 +66,14 @@ def add_person(frame: pd.DataFrame, key: bytes) -> pd.DataFrame:
     >>> df["birth_year"].tolist(), df["sex"].tolist(), df["_reason"].tolist()
     ([1903, <NA>], ['K', <NA>], [None, 'ugyldigt CPR-nummer'])
     """
-    cpr10 = map_distinct(frame["cpr"], normalise_cpr_text)
-    valid = cpr10.notna()
+    person = parse_cprs(frame["cpr"])
+    valid = person["cpr"].notna()
     out = frame.copy()
-    out["pseudonym"] = pseudonymise(cpr10.where(valid, frame["cpr"].str.replace(r"\s", "", regex=True)), key)
-    out["birth_year"] = map_distinct(cpr10, lambda c: birth_year(c) if c else None).astype("Int64")
-    out["sex"] = map_distinct(cpr10, lambda c: sex(c) if c else None).astype("string")
+    out["pseudonym"] = pseudonymise(
+        person["cpr"].where(valid, frame["cpr"].str.replace(r"\s", "", regex=True)), key
+    )
+    out["birth_year"] = person["birth_year"]
+    out["sex"] = person["sex"]
     return reject(out, ~valid, R_CPR, "CPR")
 
 
