@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from analyse import __version__, config
-from analyse.exceptions import AnalyseError
+from analyse.exceptions import AnalyseError, ConfigError
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
@@ -49,7 +49,19 @@ def _cmd_clean(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from analyse.runner import run_notebooks
 
-    results = run_notebooks(processed_dir=Path(args.processed), reports_dir=Path(args.reports))
+    parameters = None
+    if args.params:
+        import yaml
+
+        try:
+            parameters = yaml.safe_load(Path(args.params).read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError(f"parameterfil {args.params}: kan ikke læses ({type(exc).__name__})") from None
+        if not isinstance(parameters, dict):
+            raise ConfigError(f"parameterfil {args.params}: skal være navn: værdi-par")
+    results = run_notebooks(
+        parameters=parameters, processed_dir=Path(args.processed), reports_dir=Path(args.reports), jobs=args.jobs
+    )
     for result in results:
         print(f"Rapport: {result.html}")
     return 0

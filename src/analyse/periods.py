@@ -146,15 +146,17 @@ def period_table(
 ) -> pd.DataFrame:
     """One indicator as a table: a row per group, a column per half-year.
 
-    ``groups`` fixes the rows and their order (e.g. every Ydelsestype of Tabel 2);
-    a group without a row in a half-year the data covers counted nobody, so it is
-    0. A half-year the indicator has no rows for at all is outside the data, and
+    ``groups`` fixes the first rows and their order (e.g. every Ydelsestype of
+    Tabel 2); a group the data has beyond those (a label a user added to the
+    mapping) follows in alphabetical order rather than disappearing. A group
+    without a row in a half-year the data covers counted nobody, so it is 0. A
+    half-year the indicator has no rows for at all is outside the data, and
     that is an error rather than a column of zeros.
 
     >>> ind = pd.DataFrame({"indicator": ["n", "n", "n"], "group": ["A", "B", "A"],
     ...                     "period": ["2019H1", "2019H1", "2019H2"], "value": [7, 2, 5]})
-    >>> period_table(ind, "n", ["2019H1", "2019H2"], groups=["A", "B"]).to_dict("index")
-    {'A': {'2019H1': 7, '2019H2': 5}, 'B': {'2019H1': 2, '2019H2': 0}}
+    >>> period_table(ind, "n", ["2019H1", "2019H2"], groups=["A", "C"]).to_dict("index")
+    {'A': {'2019H1': 7, '2019H2': 5}, 'C': {'2019H1': 0, '2019H2': 0}, 'B': {'2019H1': 2, '2019H2': 0}}
     """
     rows = indicators[indicators["indicator"] == indicator]
     covered = set(rows["period"])
@@ -169,8 +171,11 @@ def period_table(
     table = rows.pivot_table(
         index="group", columns="period", values="value", aggfunc="sum", fill_value=0
     )
+    present = list(dict.fromkeys(rows["group"]))
     if groups is None:
-        groups = list(dict.fromkeys(rows["group"]))
+        groups = present
+    else:
+        groups = list(groups) + sorted(g for g in present if g not in set(groups))
     table = table.reindex(index=groups, columns=periods, fill_value=0).fillna(0)
     table.index.name, table.columns.name = "group", "period"
     return table.round().astype("int64")

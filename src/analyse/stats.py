@@ -17,7 +17,7 @@ import statsmodels.api as sm
 from statsmodels.stats.proportion import proportion_confint
 
 from analyse.exceptions import AnalyseError
-from analyse.formatting import format_number
+from analyse.formatting import format_half_year, format_number, format_percent
 from analyse.periods import half_year_index
 
 # Above this Pearson dispersion the Poisson standard errors are too optimistic
@@ -196,8 +196,6 @@ def describe_model(result: TrendResult) -> str:
     1. halvår 2019). Tallene svinger mere fra halvår til halvår, end modellen forventer
     (spredningsfaktor 3,2), så usikkerheden er gjort tilsvarende større (quasi-Poisson).
     """
-    from analyse.formatting import format_half_year
-
     text = (
         f"Udviklingen er beregnet med en log-lineær Poisson-regression over {result.n_periods} "
         f"halvår ({format_half_year(result.first_period)} til "
@@ -217,7 +215,7 @@ def wilson_interval(successes: int, n: int, alpha: float = 0.05) -> tuple[float,
 
     >>> low, high = wilson_interval(50, 106)
     >>> round(low, 4), round(high, 4)
-    (0.3792, 0.5655)
+    (0.3793, 0.566)
     """
     if n <= 0:
         raise ValueError("n skal være mindst 1")
@@ -225,3 +223,355 @@ def wilson_interval(successes: int, n: int, alpha: float = 0.05) -> tuple[float,
         raise ValueError(f"antal ({successes}) skal ligge mellem 0 og n ({n})")
     low, high = proportion_confint(successes, n, alpha=alpha, method="wilson")
     return float(low), float(high)
+
+
+# --- shares: against a target, between two periods, over time --------------------------------
+#
+# The drug and alcohol treatment outcomes (notebook 03) are shares of N ≈ 100
+# episodes, where a handful of citizens move the share by several points. These
+# functions say what is signal and what is noise, and word it for politicians.
+
+
+def _check_share(successes: int, n: int) -> None:
+    if n <= 0:
+        raise ValueError("n skal være mindst 1")
+    if not 0 <= successes <= n:
+        raise ValueError(f"antal ({successes}) skal ligge mellem 0 og n ({n})")
+
+
+@dataclass(frozen=True)
+class TargetTest:
+    """An exact binomial test of an observed share against a target share."""
+
+    successes: int
+    n: int
+    target: float
+    p_value: float
+    alternative: str
+    confidence: float = 0.95
+
+    @property
+    def share(self) -> float:
+        return self.successes / self.n
+
+    @property
+    def significant(self) -> bool:
+        """True when the share differs from the target beyond chance (p below 1 − confidence)."""
+        return self.p_value < 1 - self.confidence
+
+
+def binomial_test_against_target(
+    successes: int, n: int, target: float, alternative: str = "two-sided", confidence: float = 0.95
+) -> TargetTest:
+    """Exact binomial test of ``successes`` of ``n`` against the share ``target``.
+
+    ``alternative`` is ``'two-sided'`` (does the share differ from the target?),
+    ``'greater'`` (is it above?) or ``'less'`` (below?), as in
+    :func:`scipy.stats.binomtest`, which does the computing.
+
+    >>> r = binomial_test_against_target(50, 106, 0.50)
+    >>> round(r.share, 4), round(r.p_value, 4), r.significant
+    (0.4717, 0.6274, False)
+    """
+    from scipy.stats import binomtest
+
+    _check_share(successes, n)
+    if not 0 < target < 1:
+        raise ValueError("målet skal være en andel mellem 0 og 1")
+    if alternative not in ("two-sided", "greater", "less"):
+        raise ValueError("alternative skal være 'two-sided', 'greater' eller 'less'")
+    result = binomtest(int(successes), int(n), float(target), alternative=alternative)
+    return TargetTest(int(successes), int(n), float(target), float(result.pvalue), alternative, confidence)
+
+
+@dataclass(frozen=True)
+class ShareDifference:
+    """The change ``share2 − share1`` between two independent shares, with its interval."""
+
+    share1: float
+    share2: float
+    difference: float
+    ci_low: float
+    ci_high: float
+    confidence: float = 0.95
+
+    @property
+    def significant(self) -> bool:
+        """True when the interval excludes 0 (no change)."""
+        return self.ci_low > 0 or self.ci_high < 0
+
+
+def newcombe_difference(s1: int, n1: int, s2: int, n2: int, confidence: float = 0.95) -> ShareDifference:
+    """Difference ``s2/n2 − s1/n1`` with Newcombe's hybrid score interval.
+
+    Newcombe (1998), method 10, built from the Wilson intervals (l1, u1) and
+    (l2, u2) of the two shares; d = p2 − p1:
+
+        low  = d − √((p2 − l2)² + (u1 − p1)²)
+        high = d + √((u2 − p2)² + (p1 − l1)²)
+
+    Period 1 is the earlier one (the baseline), so a positive difference is an
+    increase. Unlike the Wald interval it stays inside [−1, 1] and behaves at
+    shares near 0 or 1.
+
+    Newcombe's example (a), 56/70 versus 48/80:
+
+    >>> d = newcombe_difference(48, 80, 56, 70)
+    >>> round(d.difference, 4), round(d.ci_low, 4), round(d.ci_high, 4), d.significant
+    (0.2, 0.0524, 0.3339, True)
+    """
+    _check_share(s1, n1)
+    _check_share(s2, n2)
+    alpha = 1 - confidence
+    p1, p2 = s1 / n1, s2 / n2
+    l1, u1 = wilson_interval(s1, n1, alpha)
+    l2, u2 = wilson_interval(s2, n2, alpha)
+    d = p2 - p1
+    low = d - math.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2)
+    high = d + math.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2)
+    return ShareDifference(p1, p2, d, low, high, confidence)
+
+
+@dataclass(frozen=True)
+class ShareTrendResult:
+    """A logistic (binomial GLM) trend in a share over periods.
+
+    ``odds_ratio`` is per period ``unit`` (``'halvår'`` or ``'år'``): 1.10 means
+    the odds of the outcome grow by 10 % from one period to the next.
+    """
+
+    odds_ratio: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    model: str
+    n_periods: int
+    dispersion: float
+    first_period: str
+    last_period: str
+    unit: str
+    confidence: float = 0.95
+
+    @property
+    def significant(self) -> bool:
+        return self.p_value < 1 - self.confidence
+
+
+def _period_positions(labels) -> tuple[list[int], str]:
+    """Consecutive positions of half-year labels, or of years when every label is 'YYYY'."""
+    labels = [str(label) for label in labels]
+    if all(label.isdigit() and len(label) == 4 for label in labels):
+        return [int(label) for label in labels], "år"
+    return [half_year_index(label) for label in labels], "halvår"
+
+
+def binomial_trend(successes: pd.Series, totals: pd.Series, confidence: float = 0.95) -> ShareTrendResult:
+    """Fit ``logit P = a + b·t`` to shares over periods; return the odds ratio exp(b) per period.
+
+    ``successes`` and ``totals`` are indexed by the same period labels:
+    half-years (``'2018H1'``; t counts half-years, gaps allowed) or calendar
+    years (``'2018'``). Periods with total 0 are left out. A binomial GLM is
+    fitted first; when its Pearson dispersion exceeds :data:`DISPERSION_LIMIT`,
+    the shares vary more between periods than chance allows and the model is
+    refitted as quasi-binomial (scale = Pearson χ²/df, t-based intervals).
+
+    Shares that lie exactly on a logistic curve give back its odds ratio:
+
+    >>> r = binomial_trend(pd.Series([100, 300, 900, 2700], index=["2016H1", "2016H2", "2017H1", "2017H2"]),
+    ...                    pd.Series([200, 500, 1300, 3500], index=["2016H1", "2016H2", "2017H1", "2017H2"]))
+    >>> round(r.odds_ratio, 6), r.unit, r.model
+    (1.5, 'halvår', 'binomial')
+    """
+    frame = pd.DataFrame({"s": pd.Series(successes, dtype="float64"), "n": pd.Series(totals, dtype="float64")})
+    frame = frame.dropna()
+    frame = frame[frame["n"] > 0]
+    if len(frame) < MIN_PERIODS:
+        raise AnalyseError(
+            f"trendanalysen kræver mindst {MIN_PERIODS} perioder med afsluttede forløb; fik {len(frame)}"
+        )
+    if ((frame["s"] < 0) | (frame["s"] > frame["n"])).any():
+        raise AnalyseError("trendanalysen kræver 0 ≤ antal ≤ total i hver periode")
+    if frame["s"].sum() == 0 or (frame["s"] == frame["n"]).all():
+        raise AnalyseError("trendanalysen kræver, at andelen hverken er 0 % eller 100 % i alle perioder")
+    positions, unit = _period_positions(frame.index)
+    frame["t"] = positions
+    frame = frame.sort_values("t")
+    t = (frame["t"] - frame["t"].iloc[0]).to_numpy(dtype="float64")
+    design = sm.add_constant(t, has_constant="add")
+    endog = np.column_stack([frame["s"].to_numpy(), (frame["n"] - frame["s"]).to_numpy()])
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = sm.GLM(endog, design, family=sm.families.Binomial()).fit()
+        df_resid = max(float(fit.df_resid), 1.0)
+        dispersion = float(fit.pearson_chi2 / df_resid) if fit.df_resid > 0 else float("nan")
+        model = "binomial"
+        if fit.df_resid > 0 and dispersion > DISPERSION_LIMIT:
+            fit = sm.GLM(endog, design, family=sm.families.Binomial()).fit(scale="X2", use_t=True)
+            model = "quasi-binomial"
+
+    slope = float(fit.params[1])
+    low, high = (float(v) for v in np.asarray(fit.conf_int(alpha=1 - confidence))[1])
+    return ShareTrendResult(
+        odds_ratio=math.exp(slope),
+        ci_low=math.exp(low),
+        ci_high=math.exp(high),
+        p_value=float(fit.pvalues[1]),
+        model=model,
+        n_periods=len(frame),
+        dispersion=dispersion,
+        first_period=str(frame.index[0]),
+        last_period=str(frame.index[-1]),
+        unit=unit,
+        confidence=confidence,
+    )
+
+
+def _signed(value: float, decimals: int = 0) -> str:
+    """A Danish number with a real minus sign (−), for differences."""
+    return format_number(value, decimals).replace("-", "−")
+
+
+def describe_share_trend(result: ShareTrendResult, what: str) -> str:
+    """One or two plain-Danish sentences about a :func:`binomial_trend`.
+
+    >>> r = ShareTrendResult(1.12, 1.05, 1.2, 0.001, "binomial", 14, 1.1, "2016H1", "2022H2", "halvår")
+    >>> describe_share_trend(r, "andelen med reduktion eller ophør")
+    'Andelen med reduktion eller ophør er steget over perioden (oddsratio 1,12 pr. halvår; 95 %-konfidensinterval: 1,05 til 1,20). Stigningen er statistisk sikker.'
+    >>> r = ShareTrendResult(0.98, 0.93, 1.04, 0.5, "binomial", 14, 1.1, "2016H1", "2022H2", "halvår")
+    >>> describe_share_trend(r, "andelen med reduktion eller ophør")
+    'Der er ingen statistisk sikker udvikling i andelen med reduktion eller ophør over perioden (oddsratio 0,98 pr. halvår; 95 %-konfidensinterval: 0,93 til 1,04).'
+    """
+    level = format_number(result.confidence * 100, 0)
+    detail = (
+        f"(oddsratio {format_number(result.odds_ratio, 2)} pr. {result.unit}; {level} %-konfidensinterval: "
+        f"{format_number(result.ci_low, 2)} til {format_number(result.ci_high, 2)})"
+    )
+    if not result.significant:
+        return f"Der er ingen statistisk sikker udvikling i {what} over perioden {detail}."
+    subject = what[:1].upper() + what[1:]
+    if result.odds_ratio > 1:
+        return f"{subject} er steget over perioden {detail}. Stigningen er statistisk sikker."
+    return f"{subject} er faldet over perioden {detail}. Faldet er statistisk sikkert."
+
+
+@dataclass(frozen=True)
+class ShareComparison:
+    """A share in a later period against the same share in a baseline period and a target."""
+
+    successes1: int
+    n1: int
+    successes2: int
+    n2: int
+    difference: ShareDifference
+    target: float | None = None
+    target_test: TargetTest | None = None
+
+    @property
+    def share1(self) -> float:
+        return self.successes1 / self.n1
+
+    @property
+    def share2(self) -> float:
+        return self.successes2 / self.n2
+
+    @property
+    def target_reached(self) -> bool | None:
+        """Whether the later share, in whole percent as published, is at least the target."""
+        if self.target is None:
+            return None
+        return _whole_percent(self.share2) >= _whole_percent(self.target)
+
+
+def _whole_percent(share: float) -> int:
+    """A share in whole percent, halves rounded up as in :func:`format_percent`."""
+    return int(format_number(share * 100, 0).replace(".", ""))
+
+
+def compare_shares(
+    s1: int, n1: int, s2: int, n2: int, target: float | None = None, confidence: float = 0.95
+) -> ShareComparison:
+    """Baseline ``s1/n1`` against ``s2/n2``: the Newcombe difference and, with a target,
+    the two-sided exact binomial test of ``s2/n2`` against it."""
+    difference = newcombe_difference(s1, n1, s2, n2, confidence)
+    test = None if target is None else binomial_test_against_target(s2, n2, target, "two-sided", confidence)
+    return ShareComparison(int(s1), int(n1), int(s2), int(n2), difference, target, test)
+
+
+def describe_share_change(
+    s1: int,
+    n1: int,
+    s2: int,
+    n2: int,
+    *,
+    first: str,
+    second: str,
+    what: str = "andelen",
+    target: float | None = None,
+    reference: str = "baseline",
+    unit: str = "afsluttede forløb",
+    min_n: int = 5,
+    confidence: float = 0.95,
+) -> str:
+    """Plain Danish on how a share changed from ``first`` to ``second``, and on the target.
+
+    The first sentence gives the two shares and whether the change is more than
+    chance (Newcombe interval for the difference); the second, with a
+    ``target``, whether it is reached and whether the distance to it could be
+    chance (exact binomial test). "Reached" compares whole percent, as the
+    published figures are written. Shares on fewer than ``min_n`` ``unit`` are
+    not compared at all.
+
+    >>> describe_share_change(50, 106, 340, 479, first="dec. 2017–maj 2018", second="2020–2021",
+    ...                       target=0.50)  # doctest: +NORMALIZE_WHITESPACE
+    'Andelen er steget fra 47 % i dec. 2017–maj 2018 til 71 % i 2020–2021, og stigningen er statistisk
+    sikker (forskel: 24 procentpoint; 95 %-konfidensinterval: 13 til 34 procentpoint). Målet på 50 % er
+    nået, og andelen ligger statistisk sikkert over målet.'
+    >>> describe_share_change(50, 106, 56, 106, first="2018", second="2020", target=0.50)  # doctest: +NORMALIZE_WHITESPACE
+    'Andelen er steget fra 47 % i 2018 til 53 % i 2020, men stigningen kan skyldes tilfældigheder
+    (forskel: 6 procentpoint; 95 %-konfidensinterval: −8 til 19 procentpoint). Målet på 50 % er nået,
+    men forskellen til baseline kan skyldes tilfældigheder.'
+    """
+    subject = what[:1].upper() + what[1:]
+    if min(n1, n2) < min_n:
+        where = first if n1 < min_n else second
+        return f"{subject} kan ikke vurderes: der er færre end {min_n} {unit} i {where}."
+    comparison = compare_shares(s1, n1, s2, n2, target, confidence)
+    diff = comparison.difference
+    level = format_number(confidence * 100, 0)
+    text1, text2 = format_percent(comparison.share1), format_percent(comparison.share2)
+    bounds = f"{_signed(diff.ci_low * 100)} til {_signed(diff.ci_high * 100)} procentpoint"
+    interval = f"{level} %-konfidensinterval: {bounds}"
+    if text1 == text2:
+        sentence = (
+            f"{subject} er uændret: {text1} i {first} og {text2} i {second} "
+            f"({level} %-konfidensinterval for forskellen: {bounds})."
+        )
+    else:
+        rising = _whole_percent(comparison.share2) > _whole_percent(comparison.share1)
+        if rising:
+            verdict = "og stigningen er statistisk sikker" if diff.significant else "men stigningen kan skyldes tilfældigheder"
+            verb = "steget"
+        else:
+            verdict = "og faldet er statistisk sikkert" if diff.significant else "men faldet kan skyldes tilfældigheder"
+            verb = "faldet"
+        sentence = (
+            f"{subject} er {verb} fra {text1} i {first} til {text2} i {second}, {verdict} "
+            f"(forskel: {_signed(abs(diff.difference) * 100)} procentpoint; {interval})."
+        )
+    if target is None:
+        return sentence
+    goal = f"Målet på {format_percent(target)}"
+    test = comparison.target_test
+    if comparison.target_reached:
+        if diff.difference > 0 and not diff.significant:
+            verdict = f"{goal} er nået, men forskellen til {reference} kan skyldes tilfældigheder."
+        elif test.significant:
+            verdict = f"{goal} er nået, og andelen ligger statistisk sikkert over målet."
+        else:
+            verdict = f"{goal} er nået, men andelen ligger så tæt på målet, at forskellen kan skyldes tilfældigheder."
+    elif test.significant:
+        verdict = f"{goal} er ikke nået, og andelen ligger statistisk sikkert under målet."
+    else:
+        verdict = f"{goal} er ikke nået, men forskellen til målet kan skyldes tilfældigheder."
+    return f"{sentence} {verdict}"

@@ -1,0 +1,448 @@
+"""Danish presentation: numbers, dates, half-years, tables and charts for the reports.
+
+Readers are managers and politicians, so numbers are written the Danish way
+(``1.234``, ``47 %``, ``2. september 2019``) and every table and chart carries
+its source and period. Tables are shown in the notebook *and* written as a
+spreadsheet, because the reports promise that every table can be reused.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import numbers
+import os
+import re
+import uuid
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from os import PathLike
+from pathlib import Path
+
+import pandas as pd
+from babel.dates import format_date as _babel_date
+from babel.dates import format_datetime as _babel_datetime
+from babel.numbers import format_decimal
+
+from analyse import config
+from analyse.periods import parse_half_year
+
+LOCALE = "da_DK"
+MISSING = "–"
+SYNTHETIC_TEXT = "Syntetiske data – tallene er ikke rigtige borgere"
+TABLES_ENV_VAR = "ANALYSE_TABLES_DIR"
+
+# Inline styles, not a stylesheet: the banner must look the same in JupyterLab,
+# in the HTML report and in a mail client that strips <style>.
+_BANNER_STYLE = (
+    "background:#fff3cd;border:2px solid #d39e00;color:#5c4400;padding:0.6em 1em;"
+    "margin:0 0 1em 0;font-weight:bold;font-size:1.1em;border-radius:4px;"
+)
+
+
+def format_number(x: float | int | None, decimals: int = 0) -> str:
+    """A number with Danish separators; halves round up as readers expect.
+
+    >>> format_number(1234)
+    '1.234'
+    >>> format_number(1234.5678, 2)
+    '1.234,57'
+    >>> format_number(0.5), format_number(-2.5)
+    ('1', '-3')
+    >>> format_number(float("nan"))
+    '–'
+    """
+    if x is None or (isinstance(x, float) and x != x) or x is pd.NA:
+        return MISSING
+    # Babel rounds half-to-even (2.5 → 2); a report reader expects 3.
+    quantum = Decimal(1).scaleb(-decimals)
+    rounded = Decimal(str(x)).quantize(quantum, rounding=ROUND_HALF_UP)
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(rounded, format=pattern, locale=LOCALE)
+
+
+def format_percent(share: float | None, decimals: int = 0) -> str:
+    """A share (0.471) as a Danish percentage with a space before the sign.
+
+    >>> format_percent(0.471)
+    '47 %'
+    >>> format_percent(0.4715, 1)
+    '47,2 %'
+    """
+    if share is None or (isinstance(share, float) and share != share):
+        return MISSING
+    return f"{format_number(share * 100, decimals)} %"
+
+
+def format_date(value: date | datetime | str | pd.Timestamp) -> str:
+    """A date in long Danish form.
+
+    >>> format_date("2019-09-02")
+    '2. september 2019'
+    """
+    return _babel_date(pd.Timestamp(value).date(), format="d. MMMM y", locale=LOCALE)
+
+
+def format_datetime(value: datetime | pd.Timestamp) -> str:
+    """A moment in Danish, to the minute.
+
+    >>> format_datetime(datetime(2019, 9, 2, 9, 5))
+    '2. september 2019 kl. 09:05'
+    """
+    return _babel_datetime(pd.Timestamp(value).to_pydatetime(), "d. MMMM y 'kl.' HH:mm", locale=LOCALE)
+
+
+def format_half_year(label: str) -> str:
+    """A half-year label the way the documents write it.
+
+    >>> format_half_year("2019H1")
+    '1. halvår 2019'
+    """
+    year, half = parse_half_year(label)
+    return f"{half}. halvår {year}"
+
+
+def format_period_span(first: str, last: str) -> str:
+    """A span of half-years for a 'Periode:' line.
+
+    >>> format_period_span("2016H1", "2019H1")
+    '1. halvår 2016 – 1. halvår 2019'
+    >>> format_period_span("2019H1", "2019H1")
+    '1. halvår 2019'
+    """
+    if parse_half_year(first) == parse_half_year(last):
+        return format_half_year(first)
+    return f"{format_half_year(first)} – {format_half_year(last)}"
+
+
+def _processed(processed_dir: str | PathLike | None) -> Path:
+    return Path(processed_dir) if processed_dir else config.PROCESSED_DIR
+
+
+def is_synthetic(processed_dir: str | PathLike | None = None) -> bool:
+    """True when the processed data was built from ``analyse sample`` output."""
+    return (_processed(processed_dir) / config.SYNTHETIC_MARKER).exists()
+
+
+def synthetic_banner(processed_dir: str | PathLike | None = None) -> str | None:
+    """An HTML banner when the processed data is synthetic, else None.
+
+    Blank ``processed_dir`` means the project's ``data/processed``. The HTML
+    renders both in a notebook (``display(HTML(...))``) and inside Markdown.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> synthetic_banner(d) is None
+    True
+    >>> _ = (d / "SYNTETISKE_DATA.txt").write_text("x")
+    >>> "Syntetiske data" in synthetic_banner(d)
+    True
+    """
+    if not is_synthetic(processed_dir):
+        return None
+    return (
+        f'<div class="analyse-syntetisk" role="alert" style="{_BANNER_STYLE}">'
+        f"⚠ {html.escape(SYNTHETIC_TEXT)}</div>"
+    )
+
+
+def danish_headers(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose half-year column labels read '1. halvår 2016'; other labels unchanged.
+
+    >>> danish_headers(pd.DataFrame({"2016H1": [1], "Type": ["a"]})).columns.tolist()
+    ['1. halvår 2016', 'Type']
+    """
+
+    def rename(label):
+        try:
+            return format_half_year(label)
+        except Exception:  # not a half-year label: leave it
+            return label
+
+    out = table.rename(columns=rename)
+    out.columns.name = None
+    return out
+
+
+def _cell_text(value, decimals: int) -> str:
+    if isinstance(value, bool) or not isinstance(value, numbers.Number):
+        return MISSING if value is None or value is pd.NA else str(value)
+    return format_number(value, decimals)
+
+
+def style_table(
+    table: pd.DataFrame,
+    caption: str,
+    source: str,
+    period: str,
+    note: str | None = None,
+    decimals: int = 0,
+) -> str:
+    """The HTML a report shows for a table: caption, Danish numbers, source line, note.
+
+    Strings in cells (``'<5'``, ``'X'``) are shown as they are, escaped.
+
+    >>> out = style_table(pd.DataFrame({"2019H1": [1234, "<5"]}, index=["A", "B"]),
+    ...                   "Tabel 1: Test", "AS2007", "1. halvår 2019")
+    >>> "1.234" in out and "&lt;5" in out and "Kilde: AS2007 · Periode: 1. halvår 2019" in out
+    True
+    """
+    shown = danish_headers(table)
+    styles = [
+        {"selector": "caption", "props": "caption-side:top;text-align:left;"
+         "font-weight:bold;font-size:1.05em;padding-bottom:0.4em;"},
+        {"selector": "th", "props": "text-align:left;padding:0.2em 0.6em;"},
+        {"selector": "td", "props": "text-align:right;padding:0.2em 0.6em;"},
+    ]
+    if len(shown.index) > 1 and str(shown.index[-1]).startswith("I alt"):
+        styles.append({"selector": "tbody tr:last-child", "props": "font-weight:bold;"})
+    styler = (
+        shown.style.format(lambda v: _cell_text(v, decimals), escape="html")
+        .format_index(escape="html", axis=0)
+        .format_index(escape="html", axis=1)
+        .set_caption(html.escape(caption))
+        .set_table_styles(styles)
+    )
+    parts = [styler.to_html()]
+    parts.append(
+        f'<p class="analyse-kilde" style="font-size:0.9em;margin-top:0.3em;">'
+        f"Kilde: {html.escape(source)} · Periode: {html.escape(period)}</p>"
+    )
+    if note:
+        parts.append(
+            f'<p class="analyse-note" style="font-size:0.9em;">Note: {html.escape(note)}</p>'
+        )
+    return "\n".join(parts)
+
+
+def tables_dir() -> Path:
+    """Where spreadsheets go: ``$ANALYSE_TABLES_DIR``, else ``reports/tabeller``.
+
+    Read at call time so the runner and tests can redirect a running kernel.
+    """
+    value = os.environ.get(TABLES_ENV_VAR)
+    return Path(value).expanduser() if value else config.REPORTS_DIR / "tabeller"
+
+
+def table_name(caption: str) -> str:
+    """A file-name stem from a caption.
+
+    >>> table_name("Tabel 2: Unikke personer pr. ydelsestype, 1. halvår 2019 (§ 85)")
+    'tabel-2-unikke-personer-pr-ydelsestype-1-halvaar-2019-85'
+    """
+    text = caption.lower()
+    for danish, plain in (("æ", "ae"), ("ø", "oe"), ("å", "aa")):
+        text = text.replace(danish, plain)
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80] or "tabel"
+
+
+def _sheet_value(value):
+    """A cell value openpyxl can store: numbers stay numbers, markers stay text."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return float(value)
+    return str(value)
+
+
+def write_table_xlsx(
+    table: pd.DataFrame,
+    path: str | PathLike,
+    caption: str,
+    source: str,
+    period: str,
+    note: str | None = None,
+) -> Path:
+    """Write the table as a spreadsheet: caption on top, source and note below.
+
+    Written to a temporary file in the same folder and moved into place, so a
+    reader never opens a half-written file and a failed run leaves the old one.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shown = danish_headers(table)
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Tabel"
+    sheet.append([caption])
+    sheet.append([])
+    sheet.append([shown.index.name or ""] + [str(c) for c in shown.columns])
+    for label, row in shown.iterrows():
+        sheet.append([str(label)] + [_sheet_value(v) for v in row.tolist()])
+    sheet.append([])
+    sheet.append([f"Kilde: {source} · Periode: {period}"])
+    if note:
+        sheet.append([f"Note: {note}"])
+    sheet["A1"].font = Font(bold=True)
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    widest = max([len(str(i)) for i in shown.index] + [len(str(shown.index.name or "")), 10])
+    sheet.column_dimensions["A"].width = min(widest + 2, 60)
+
+    # A unique name in the same folder (os.replace must not cross file systems);
+    # not mkstemp, whose 0600 mode would hide the sheet from colleagues.
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.{uuid.uuid4().hex[:8]}.xlsx")
+    try:
+        book.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def show_table(
+    table: pd.DataFrame,
+    caption: str,
+    source: str,
+    period: str,
+    note: str | None = None,
+    name: str | None = None,
+    *,
+    decimals: int = 0,
+) -> None:
+    """Show a table in the notebook and save it as ``<tables dir>/<name>.xlsx``.
+
+    ``name`` should be unique across notebooks (e.g. ``"01_tabel_1"``); it
+    defaults to a stem made from the caption. Returns None so the cell shows the
+    table once, not a path as well.
+    """
+    from IPython.display import HTML, display
+
+    display(HTML(style_table(table, caption, source, period, note, decimals)))
+    write_table_xlsx(table, tables_dir() / f"{name or table_name(caption)}.xlsx",
+                     caption, source, period, note)
+
+
+def period_chart(
+    table: pd.DataFrame,
+    title: str,
+    ylabel: str,
+    source: str,
+    period: str,
+    threshold: int | None = 5,
+):
+    """A seaborn line chart of a rows-are-series, columns-are-half-years table.
+
+    Counts from 1 to ``threshold - 1`` are left out (a chart must not show what
+    the tables suppress) and the footer says so. The y axis starts at 0 so a
+    small change does not look like a collapse.
+    """
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    periods = list(table.columns)
+    long = (
+        table.rename_axis(index="serie", columns="period")
+        .stack()
+        .rename("value")
+        .reset_index()
+    )
+    long["value"] = pd.to_numeric(long["value"], errors="coerce")
+    long["x"] = long["period"].map({p: i for i, p in enumerate(periods)})
+    masked = False
+    if threshold is not None:
+        small = long["value"].between(1, threshold - 1)
+        masked = bool(small.any())
+        long = long[~small]
+
+    # Context managers, not sns.set_theme: a library call must not restyle the analyst's other plots.
+    with sns.axes_style("whitegrid"), sns.plotting_context("notebook"):
+        fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100)
+        sns.lineplot(data=long, x="x", y="value", hue="serie", marker="o", ax=ax,
+                     legend=len(table.index) > 1)
+        ax.set_xticks(range(len(periods)))
+        # '1. halvår' over the year keeps seven or more labels readable.
+        ax.set_xticklabels(["\n".join(format_half_year(p).rsplit(" ", 1)) for p in periods])
+        ax.set_xlabel("")
+        ax.set_ylabel(ylabel)
+        ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 2.5, 5, 10]))  # whole persons, round steps
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v)))
+        ax.set_title(title, loc="left", fontweight="bold")
+        if ax.get_legend() is not None:
+            ax.legend(title=None, frameon=False)
+        footer = f"Kilde: {source} · Periode: {period}"
+        if masked:
+            footer += f" · Tal under {threshold} er ikke vist."
+        fig.text(0.01, 0.01, footer, fontsize=9, ha="left", va="bottom")
+        fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+def show_chart(
+    table: pd.DataFrame,
+    title: str,
+    ylabel: str,
+    source: str,
+    period: str,
+    threshold: int | None = 5,
+) -> None:
+    """Show :func:`period_chart` once, as an embedded PNG with a Danish alt text.
+
+    The PNG is published directly (not via the inline backend) so the report's
+    image carries a description for screen readers, and the figure is closed so
+    it is not drawn a second time.
+    """
+    import base64
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    fig = period_chart(table, title, ylabel, source, period, threshold)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(fig)
+    alt = f"Linjediagram. {title}. Kilde: {source} · Periode: {period}"
+    display(
+        {"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"), "text/plain": alt},
+        raw=True,
+        metadata={"image/png": {"alt": alt}},
+    )
+
+
+def quality_summary(processed_dir: str | PathLike | None, source: str, label: str) -> str | None:
+    """A Danish sentence on how many rows a source had and what was rejected.
+
+    Reads ``kvalitet.json``; None when the file or the source is absent.
+
+    >>> import tempfile, pathlib, json
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "kvalitet.json").write_text(json.dumps({"as2007": {"files": [
+    ...     {"file": "a.csv", "rows_in": 1500, "rows_clean": 1480, "rows_rejected": 12,
+    ...      "duplicates_removed": 8, "rejected_by_reason": {"ukendt ydelsestype": 12}}]}}))
+    >>> print(quality_summary(d, "as2007", "AS2007"))
+    Datagrundlaget er 1.500 rækker i 1 fil fra AS2007. 1.480 rækker indgår; 12 blev afvist ved kontrollen (ukendt ydelsestype: 12), og 8 dubletter blev fjernet.
+    """
+    path = _processed(processed_dir) / "kvalitet.json"
+    try:
+        files = json.loads(path.read_text(encoding="utf-8"))[source]["files"]
+    except (OSError, KeyError, TypeError, ValueError):
+        return None
+    total = {k: sum(int(f.get(k, 0)) for f in files)
+             for k in ("rows_in", "rows_clean", "rows_rejected", "duplicates_removed")}
+    reasons: dict[str, int] = {}
+    for f in files:
+        for reason, n in (f.get("rejected_by_reason") or {}).items():
+            reasons[reason] = reasons.get(reason, 0) + int(n)
+    n_files = len(files)
+    text = (
+        f"Datagrundlaget er {format_number(total['rows_in'])} rækker i {n_files} "
+        f"{'fil' if n_files == 1 else 'filer'} fra {label}. "
+        f"{format_number(total['rows_clean'])} rækker indgår; "
+        f"{format_number(total['rows_rejected'])} blev afvist ved kontrollen"
+    )
+    if reasons:
+        listed = ", ".join(f"{r}: {format_number(n)}" for r, n in
+                           sorted(reasons.items(), key=lambda item: -item[1]))
+        text += f" ({listed})"
+    text += f", og {format_number(total['duplicates_removed'])} dubletter blev fjernet."
+    return text

@@ -1,0 +1,381 @@
+"""Run the report notebooks with Papermill and turn them into self-contained HTML.
+
+For every ``notebooks/*.ipynb``: execute it (parameters injected only where the
+notebook declares them), keep the executed copy under ``reports/notebooks/``,
+convert it in-process with nbconvert to ``reports/<name>.html`` without code,
+prompts or CDN scripts (images are inline, so one file can be mailed), and
+finally write ``reports/index.html``. A failing notebook does not stop the
+others; the failure is raised afterwards as one :class:`NotebookError`.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import os
+import re
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from datetime import datetime
+from os import PathLike
+from pathlib import Path
+
+import nbformat
+
+from analyse import config
+from analyse.exceptions import AnalyseError, ConfigError
+from analyse.formatting import TABLES_ENV_VAR, format_datetime, synthetic_banner
+
+KERNEL_NAME = "python3"
+EXECUTED_SUBDIR = "notebooks"
+INDEX_FILE = "index.html"
+
+# Cells that are machinery, not report: papermill's injected parameters, the
+# notebook's own defaults, and anything an author tags to hide.
+HIDDEN_CELL_TAGS = frozenset({"injected-parameters", "parameters", "remove_cell", "remove-cell"})
+
+# Parameters end up in the executed notebook for anyone to read, so anything
+# that looks like a secret is refused rather than stored.
+_SECRET_NAME = re.compile(r"key|secret|password|passwd|token|n(ø|oe)gle|kodeord", re.IGNORECASE)
+
+# A CPR number (with or without the dash) must never reach an error message.
+_CPR_LIKE = re.compile(r"(?<!\d)\d{6}-?\d{4}(?!\d)")
+
+# Extends nbconvert's 'lab' template and drops every block that would load a
+# script from a CDN (require.js, MathJax, Mermaid, widgets): the reports must
+# open offline from a mail attachment, and they use none of those. PNGs are
+# always inline and take their alt text from the output's metadata (see
+# formatting.show_chart), since nbconvert would otherwise add an English one.
+_REPORT_TEMPLATE = r"""{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{% block jupyter_widgets %}{% endblock jupyter_widgets %}
+{% block extra_css %}
+<style type="text/css">
+body.jp-Notebook { max-width: 60em; margin: 0 auto; padding: 1em 2em; }
+.jp-RenderedHTMLCommon table { margin-left: 0; }
+.jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { font-variant-numeric: tabular-nums; }
+@media print { .analyse-syntetisk { break-inside: avoid; } }
+</style>
+{% endblock extra_css %}
+{% block data_png scoped %}
+<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
+<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}" alt="{{ ((output | get_metadata('alt', 'image/png')) or 'Figur') | escape_html }}">
+</div>
+{%- endblock data_png %}
+"""
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """What happened to one notebook."""
+
+    notebook: Path
+    title: str
+    executed: Path
+    html: Path | None
+    seconds: float
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class NotebookError(AnalyseError):
+    """One or more notebooks failed; ``results`` holds every notebook's outcome."""
+
+    def __init__(self, results: list[ReportResult]):
+        self.results = results
+        failed = [r for r in results if not r.ok]
+        super().__init__("; ".join(r.error for r in failed))
+
+
+def notebook_title(nb: nbformat.NotebookNode, fallback: str) -> str:
+    """The first Markdown heading of a notebook, without the '#'s.
+
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1"),
+    ...     nbformat.v4.new_markdown_cell("Intro\\n\\n## Visiterede ydelser (AS2007) ##")])
+    >>> notebook_title(nb, "01")
+    'Visiterede ydelser (AS2007)'
+    """
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            match = re.match(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", line)
+            if match:
+                return match.group(1)
+    return fallback
+
+
+def _scrub(text: str) -> str:
+    """One line, no terminal colours, no CPR-like numbers: fit for the CLI's one-line reason."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(text))
+    return _CPR_LIKE.sub("[skjult tal]", " ".join(text.split()))
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    """Write beside the target and rename, so readers never see half a report.
+
+    ``open(..., "x")`` rather than mkstemp: the report gets the usual umask
+    permissions (mkstemp's 0600 would hide it from colleagues on a share).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        with open(tmp, "x", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def report_html(nb: nbformat.NotebookNode, title: str) -> str:
+    """The HTML report of an executed notebook: no code, no prompts, no stderr, no CDN scripts."""
+    from nbconvert import HTMLExporter
+
+    nb = copy.deepcopy(nb)
+    nb.cells = [
+        cell for cell in nb.cells
+        if not HIDDEN_CELL_TAGS & set(cell.get("metadata", {}).get("tags", []))
+    ]
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            # Warnings and log lines are for the analyst, not for the readers.
+            cell.outputs = [
+                out for out in cell.outputs
+                if not (out.get("output_type") == "stream" and out.get("name") == "stderr")
+            ]
+    exporter = HTMLExporter(
+        template_name="lab",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_anchor_links=True,
+        language_code="da",
+    )
+    exporter.raw_template = _REPORT_TEMPLATE
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return body
+
+
+def _declared_parameters(notebook: Path) -> dict:
+    import papermill
+
+    return papermill.inspect_notebook(str(notebook))
+
+
+def _check_parameters(parameters: dict, declared: dict[Path, dict]) -> None:
+    for name in parameters:
+        if _SECRET_NAME.search(name):
+            raise ConfigError(
+                f"parameteren {name!r} ligner en hemmelighed; hemmeligheder må ikke gives "
+                "som notebook-parametre (de gemmes i den kørte notebook)"
+            )
+    known = set().union(*declared.values()) if declared else set()
+    unknown = sorted(set(parameters) - known)
+    if unknown:
+        raise ConfigError(
+            f"ukendte parametre: {', '.join(unknown)}; notebooks kender: {', '.join(sorted(known))}"
+        )
+
+
+def _plain(value):
+    return str(value) if isinstance(value, PathLike) else value
+
+
+def _failure_message(name: str, error: Exception, executed: Path) -> str:
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(error, PapermillExecutionError):
+        first_line = next((ln for ln in str(error.source).splitlines() if ln.strip()), "")
+        return _scrub(
+            f"notebook {name} fejlede i kodecelle {error.exec_count} ({first_line.strip()[:80]}): "
+            f"{error.ename}: {error.evalue} (den kørte kopi: {executed})"
+        )
+    return _scrub(f"notebook {name} kunne ikke køres: {type(error).__name__}: {error}")
+
+
+@lru_cache(maxsize=1)
+def _kernel_manager_class():
+    """A kernel manager that encrypts kernel traffic when ZeroMQ can (CurveZMQ).
+
+    The kernel sees pseudonymised personal data; without this, ipykernel also
+    prints a plain-text-transport warning on every run.
+    """
+    import zmq
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class EncryptedKernelManager(AsyncKernelManager):
+        @default("transport_encryption")
+        def _default_transport_encryption(self):
+            return "auto" if zmq.has("curve") else "disabled"
+
+    return EncryptedKernelManager
+
+
+def _run_one(
+    notebook: Path, parameters: dict, reports_dir: Path
+) -> ReportResult:
+    import papermill
+
+    started = time.monotonic()
+    executed = reports_dir / EXECUTED_SUBDIR / notebook.name
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    partial = executed.with_name(f".{notebook.stem}.partial.ipynb")
+    title = notebook_title(nbformat.read(notebook, as_version=4), notebook.stem)
+    try:
+        nb = papermill.execute_notebook(
+            str(notebook),
+            str(partial),
+            parameters=parameters,
+            kernel_name=KERNEL_NAME,
+            cwd=str(config.PROJECT_ROOT),
+            progress_bar=False,
+            log_output=False,
+            kernel_manager_class=_kernel_manager_class(),
+        )
+    except Exception as error:  # noqa: BLE001 - every failure is reported after the others ran
+        if partial.exists():
+            os.replace(partial, executed)  # kept for the analyst to open and debug
+        return ReportResult(notebook, title, executed, None, time.monotonic() - started,
+                            _failure_message(notebook.name, error, executed))
+    os.replace(partial, executed)
+    target = reports_dir / f"{notebook.stem}.html"
+    try:
+        _atomic_write_text(target, report_html(nb, title))
+    except Exception as error:  # noqa: BLE001 - same: report it with the others
+        message = _scrub(f"notebook {notebook.name} kunne ikke omdannes til HTML: "
+                         f"{type(error).__name__}: {error}")
+        return ReportResult(notebook, title, executed, None, time.monotonic() - started, message)
+    return ReportResult(notebook, title, executed, target, time.monotonic() - started)
+
+
+@contextmanager
+def _tables_dir_for(reports_dir: Path):
+    """Point the kernels' spreadsheets at ``reports_dir/tabeller`` unless the caller chose."""
+    if os.environ.get(TABLES_ENV_VAR):
+        yield
+        return
+    os.environ[TABLES_ENV_VAR] = str(reports_dir / "tabeller")
+    try:
+        yield
+    finally:
+        os.environ.pop(TABLES_ENV_VAR, None)
+
+
+def _existing_title(path: Path) -> str:
+    match = re.search(r"<title>(.*?)</title>", path.read_text(encoding="utf-8", errors="replace"),
+                      re.DOTALL)
+    return html.unescape(match.group(1).strip()) if match else path.stem
+
+
+def index_html(
+    reports_dir: Path, results: list[ReportResult], processed_dir: Path | None, built: datetime
+) -> str:
+    """The Danish index page: every report in ``reports_dir`` with title, link and time."""
+    titles = {r.html.name: r.title for r in results if r.html is not None}
+    reports = sorted(p for p in reports_dir.glob("*.html") if p.name != INDEX_FILE)
+    items = []
+    for path in reports:
+        title = titles.get(path.name) or _existing_title(path)
+        made = format_datetime(datetime.fromtimestamp(path.stat().st_mtime))
+        items.append(
+            f'<li><a href="{html.escape(path.name)}">{html.escape(title)}</a>'
+            f' <span class="tid">(dannet {made})</span></li>'
+        )
+    failed = [
+        f"<li>{html.escape(r.title)} ({html.escape(r.notebook.name)}): kunne ikke dannes ved "
+        "denne kørsel; en eventuel ældre udgave står ovenfor.</li>"
+        for r in results if not r.ok
+    ]
+    tables = reports_dir / "tabeller"
+    sheets = sorted(s for s in tables.glob("*.xlsx") if not s.name.startswith(".")) if tables.is_dir() else []
+    banner = synthetic_banner(processed_dir) or ""
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="da"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
+        "<title>Rapporter</title>",
+        "<style>body{font-family:system-ui,-apple-system,'Segoe UI',Arial,sans-serif;"
+        "max-width:50em;margin:2em auto;padding:0 1em;line-height:1.5;color:#222}"
+        ".tid{color:#666;font-size:0.9em}li{margin:0.3em 0}</style>",
+        "</head><body>",
+        banner,
+        "<h1>Rapporter</h1>",
+        f"<p>Bygget {format_datetime(built)}.</p>",
+        "<ul>", *items, "</ul>" if items else "</ul><p>Der er endnu ingen rapporter.</p>",
+    ]
+    if failed:
+        parts += ["<h2>Fejl</h2>", "<ul>", *failed, "</ul>"]
+    if sheets:
+        parts += [
+            "<h2>Tabeller som regneark</h2>", "<ul>",
+            *(f'<li><a href="tabeller/{html.escape(s.name)}">{html.escape(s.name)}</a></li>'
+              for s in sheets),
+            "</ul>",
+        ]
+    parts += ["</body></html>", ""]
+    return "\n".join(parts)
+
+
+def run_notebooks(
+    notebooks: list[Path] | None = None,
+    parameters: dict | None = None,
+    reports_dir: Path | None = None,
+    processed_dir: Path | None = None,
+    jobs: int = 1,
+) -> list[ReportResult]:
+    """Execute notebooks, write their HTML reports and the index; return one result each.
+
+    ``notebooks`` defaults to every ``*.ipynb`` in the notebooks folder, sorted.
+    ``parameters`` (e.g. from ``analyse run --params FILE``) go to the notebooks
+    that declare them; a name no notebook declares is a :class:`ConfigError`, as
+    is a name that looks like a secret. ``processed_dir`` is injected as the
+    ``processed_dir`` parameter where declared. ``jobs`` > 1 runs notebooks in
+    parallel kernels. Raises :class:`NotebookError` naming each failed notebook,
+    cell and error, after all notebooks have run and the index is written.
+    """
+    if notebooks is None:
+        notebooks = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
+        if not notebooks:
+            raise ConfigError(f"mappen {config.NOTEBOOKS_DIR} indeholder ingen notebooks")
+    notebooks = [Path(nb) for nb in notebooks]
+    missing = [str(nb) for nb in notebooks if not nb.is_file()]
+    if missing:
+        raise ConfigError(f"notebook findes ikke: {', '.join(missing)}")
+    reports_dir = Path(reports_dir) if reports_dir is not None else config.REPORTS_DIR
+    parameters = {name: _plain(value) for name, value in (parameters or {}).items()}
+    if processed_dir is not None:
+        parameters["processed_dir"] = str(processed_dir)
+
+    declared = {nb: _declared_parameters(nb) for nb in notebooks}
+    _check_parameters({k: v for k, v in parameters.items() if k != "processed_dir"}, declared)
+    reports_dir.mkdir(parents=True, exist_ok=True)
+
+    def job(nb: Path) -> ReportResult:
+        own = {k: v for k, v in parameters.items() if k in declared[nb]}
+        return _run_one(nb, own, reports_dir)
+
+    with _tables_dir_for(reports_dir):
+        if jobs > 1 and len(notebooks) > 1:
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                results = list(pool.map(job, notebooks))
+        else:
+            results = [job(nb) for nb in notebooks]
+
+    used_processed = Path(parameters["processed_dir"]) if parameters.get("processed_dir") else None
+    _atomic_write_text(
+        reports_dir / INDEX_FILE, index_html(reports_dir, results, used_processed, datetime.now())
+    )
+    if any(not r.ok for r in results):
+        raise NotebookError(results)
+    return results
