@@ -13,6 +13,7 @@ from typing import Callable, Mapping
 import pandas as pd
 
 from analyse.periods import half_year_bounds, half_year_of, half_year_range
+from analyse.rusmiddel import rusmiddel_indicators
 
 INDICATOR_COLUMNS = ["indicator", "group", "period", "value"]
 TOTAL = "I alt"
@@ -82,9 +83,101 @@ def as2007_indicators(grants: pd.DataFrame, periods: list[str] | None = None) ->
     return _frame(rows)
 
 
+def attendance_periods(visits: pd.DataFrame) -> list[str]:
+    """The half-years an attendance table covers: from its first to its last registration."""
+    if visits.empty:
+        return []
+    labels = half_year_of(pd.Series([visits["date"].min(), visits["date"].max()]))
+    return half_year_range(labels.iloc[0], labels.iloc[1])
+
+
+def _tilbud_order(tilbud: pd.Series) -> list[str]:
+    """The tilbud seen, in Tabel 4's order first, then other names alphabetically."""
+    from analyse.published import tilbud_labels
+
+    seen = set(tilbud.astype(str))
+    known = [t for t in tilbud_labels() if t in seen]
+    return known + sorted(seen - set(known))
+
+
+UOPLYST_TILBUD = "Uoplyst tilbud"
+
+
+def fremmoede_indicators(visits: pd.DataFrame, periods: list[str] | None = None) -> pd.DataFrame:
+    """Attendance in Psykiatriens Hus per half-year (PRODUCT.md, "Indicators").
+
+    - ``kontakter_pr_tilbud``: distinct identified participants per tilbud;
+    - ``kontakter_psykiatriens_hus`` (I alt): the sum of those over tilbud, so a
+      participant in two tilbud is two contacts;
+    - ``unikke_borgere_psykiatriens_hus`` (I alt): distinct identified participants;
+    - ``besoeg_pr_tilbud``: visits, i.e. the sum of ``antal``, anonymous rows included.
+
+    As in the published Tabel 4, contacts and visits under a tilbud name the
+    mapping does not know (``tilbud_kendt`` False) are counted under ``Uoplyst
+    tilbud`` together with blank tilbud: contacts are still counted per name as
+    written, then summed. So that nothing is hidden, each unknown name also gets
+    its own rows under ``kontakter_pr_ukendt_tilbud`` and ``besoeg_pr_ukendt_tilbud``
+    (an extension of the contract); adding the name to the tilbud mapping makes it
+    a tilbud of its own.
+
+    Every tilbud in the table gets a row in every half-year, zero included.
+
+    >>> v = pd.DataFrame({
+    ...     "date": pd.to_datetime(["2019-02-01", "2019-02-08", "2019-03-01", "2019-03-01", "2019-03-02"]),
+    ...     "tilbud": ["NADA", "Fitness", "NADA", "NADA", "Yoga"],
+    ...     "tilbud_kendt": [True, True, True, True, False],
+    ...     "pseudonym": ["a", "a", "b", None, "a"],
+    ...     "antal": [1, 1, 1, 4, 1],
+    ... })
+    >>> for row in fremmoede_indicators(v)[["indicator", "group", "value"]].values.tolist(): print(row)
+    ['kontakter_psykiatriens_hus', 'I alt', 4]
+    ['unikke_borgere_psykiatriens_hus', 'I alt', 2]
+    ['kontakter_pr_tilbud', 'NADA', 2]
+    ['kontakter_pr_tilbud', 'Fitness', 1]
+    ['kontakter_pr_tilbud', 'Uoplyst tilbud', 1]
+    ['besoeg_pr_tilbud', 'NADA', 6]
+    ['besoeg_pr_tilbud', 'Fitness', 1]
+    ['besoeg_pr_tilbud', 'Uoplyst tilbud', 1]
+    ['kontakter_pr_ukendt_tilbud', 'Yoga', 1]
+    ['besoeg_pr_ukendt_tilbud', 'Yoga', 1]
+    """
+    periods = attendance_periods(visits) if periods is None else periods
+    period_of = half_year_of(visits["date"])
+    person = pd.Series(pd.factorize(visits["pseudonym"], use_na_sentinel=True)[0], index=visits.index)
+    identified = visits["pseudonym"].notna()
+    names = visits["tilbud"].astype(str)
+    known = visits["tilbud_kendt"].astype(bool) if "tilbud_kendt" in visits else pd.Series(True, index=visits.index)
+    unknown_names = sorted(set(names[~known]))
+    # Contacts are counted per name as written; unknown names are then folded into Uoplyst.
+    tilbud = pd.Series(pd.Categorical(names, categories=_tilbud_order(names)), index=visits.index)
+    group = names.where(known, UOPLYST_TILBUD)
+    groups = [t for t in _tilbud_order(group) if t not in unknown_names]
+    if unknown_names and UOPLYST_TILBUD not in groups:
+        groups.append(UOPLYST_TILBUD)
+    fold = {t: (UOPLYST_TILBUD if t in unknown_names else t) for t in tilbud.cat.categories}
+    antal = pd.to_numeric(visits["antal"]).astype("int64")
+    rows, unknown_rows = [], []
+    for period in periods:
+        in_period = (period_of == period).fillna(False).astype(bool)
+        counted = in_period & identified
+        contacts = person[counted].groupby(tilbud[counted], observed=False).nunique()
+        visits_per = antal[in_period].groupby(tilbud[in_period], observed=False).sum()
+        folded_contacts = contacts.groupby(contacts.index.map(fold)).sum().reindex(groups, fill_value=0)
+        folded_visits = visits_per.groupby(visits_per.index.map(fold)).sum().reindex(groups, fill_value=0)
+        rows.append(("kontakter_psykiatriens_hus", TOTAL, period, int(contacts.sum())))
+        rows.append(("unikke_borgere_psykiatriens_hus", TOTAL, period, int(person[counted].nunique())))
+        rows.extend(("kontakter_pr_tilbud", str(t), period, int(n)) for t, n in folded_contacts.items())
+        rows.extend(("besoeg_pr_tilbud", str(t), period, int(n)) for t, n in folded_visits.items())
+        unknown_rows.extend(("kontakter_pr_ukendt_tilbud", t, period, int(contacts.get(t, 0))) for t in unknown_names)
+        unknown_rows.extend(("besoeg_pr_ukendt_tilbud", t, period, int(visits_per.get(t, 0))) for t in unknown_names)
+    return _frame(rows + unknown_rows)
+
+
 # source name → indicator function over that source's clean table
 INDICATORS: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
     "as2007": as2007_indicators,
+    "rusmiddel": rusmiddel_indicators,  # definitions in analyse.rusmiddel
+    "fremmoede": fremmoede_indicators,
 }
 
 

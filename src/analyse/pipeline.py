@@ -17,7 +17,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from analyse import as2007, config
+from analyse import as2007, config, fremmoede, rusmiddel
 from analyse.atomic import write_csv, write_json, write_parquet
 from analyse.cleaning import CleanContext, SourceResult, SourceSpec, clean_source, is_synthetic, source_files
 from analyse.indicators import compute_indicators
@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 # Every source the suite knows, in report order. A new source adds its spec here.
 SPECS: dict[str, SourceSpec] = {
     "as2007": as2007.SPEC,
+    "fremmoede": fremmoede.SPEC,
+    "rusmiddel": rusmiddel.SPEC,
 }
 
 

@@ -47,6 +47,61 @@ AS2007 = pa.DataFrameSchema(
 )
 
 
+FREMMOEDE = pa.DataFrameSchema(
+    {
+        "date": pa.Column("datetime64[ns]", nullable=False),
+        "tilbud": pa.Column("string", pa.Check.str_length(min_value=1), nullable=False),
+        "tilbud_kendt": pa.Column(bool, nullable=False),
+        "pseudonym": pa.Column("string", pa.Check.str_matches(r"^[0-9a-f]{16}$"), nullable=True),
+        "anonymous": pa.Column(bool, nullable=False),
+        "antal": pa.Column("Int64", pa.Check.ge(1), nullable=False),
+        **SOURCE_COLUMNS,
+    },
+    checks=[
+        pa.Check(
+            lambda df: df["anonymous"] == df["pseudonym"].isna(),
+            error="anonym række uden pseudonym (og omvendt)",
+        )
+    ],
+    strict=True,
+    ordered=True,
+    name="fremmoede",
+)
+
+# The contract's closed lists for rusmiddel/ (PRODUCT.md); analyse.rusmiddel uses them too.
+RUSMIDDEL_SUBSTANCES = ("Alkohol", "Stof")
+RUSMIDDEL_STATUSES = (
+    "Ophørt", "Reduceret", "Stabiliseret", "Uændret", "Øget",
+    "Henvist", "Udeblevet", "Afbrudt", "Flyttet", "Død",
+)
+
+RUSMIDDEL = pa.DataFrameSchema(
+    {
+        "pseudonym": PSEUDONYM,
+        "birth_year": pa.Column("Int64", pa.Check.in_range(1858, 2100), nullable=False),
+        "sex": pa.Column("string", pa.Check.isin(["K", "M"]), nullable=False),
+        "rusmiddel": pa.Column("string", pa.Check.isin(list(RUSMIDDEL_SUBSTANCES)), nullable=False),
+        "start_date": pa.Column("datetime64[ns]", nullable=False),
+        "end_date": pa.Column("datetime64[ns]", nullable=True),
+        "afslutningsstatus": pa.Column("string", pa.Check.isin(list(RUSMIDDEL_STATUSES)), nullable=True),
+        **SOURCE_COLUMNS,
+    },
+    checks=[
+        pa.Check(
+            lambda df: df["end_date"].isna() | (df["end_date"] >= df["start_date"]),
+            error="slutdato før startdato",
+        ),
+        pa.Check(
+            lambda df: df["end_date"].isna() == df["afslutningsstatus"].isna(),
+            error="afslutningsstatus skal findes netop når slutdato findes",
+        ),
+    ],
+    strict=True,
+    ordered=True,
+    name="rusmiddel",
+)
+
+
 def validate(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
     """Validate ``frame``; raise :class:`SchemaViolation` with a one-line summary."""
     try:
@@ -59,3 +114,11 @@ def validate(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
 
 def validate_as2007(frame: pd.DataFrame) -> pd.DataFrame:
     return validate(AS2007, frame)
+
+
+def validate_fremmoede(frame: pd.DataFrame) -> pd.DataFrame:
+    return validate(FREMMOEDE, frame)
+
+
+def validate_rusmiddel(frame: pd.DataFrame) -> pd.DataFrame:
+    return validate(RUSMIDDEL, frame)

@@ -407,7 +407,9 @@ def binomial_trend(successes: pd.Series, totals: pd.Series, confidence: float = 
         dispersion = float(fit.pearson_chi2 / df_resid) if fit.df_resid > 0 else float("nan")
         model = "binomial"
         if fit.df_resid > 0 and dispersion > DISPERSION_LIMIT:
-            fit = sm.GLM(endog, design, family=sm.families.Binomial()).fit(scale="X2", use_t=True)
+            # An explicit scale: statsmodels' scale="X2" computes χ² on the proportions for a
+            # (successes, failures) endog, i.e. without the totals, and so shrinks the intervals.
+            fit = sm.GLM(endog, design, family=sm.families.Binomial()).fit(scale=dispersion, use_t=True)
             model = "quasi-binomial"
 
     slope = float(fit.params[1])

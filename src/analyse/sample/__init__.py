@@ -22,7 +22,7 @@ import numpy as np
 
 from analyse import atomic, config
 from analyse.exceptions import AnalyseError
-from analyse.sample import as2007
+from analyse.sample import as2007, fremmoede, rusmiddel
 from analyse.sample.people import Person, make_persons
 
 Builder = Callable[[np.random.Generator, list[Person]], dict[str, bytes]]
@@ -30,6 +30,8 @@ Builder = Callable[[np.random.Generator, list[Person]], dict[str, bytes]]
 # The sources the sample covers, in contract order. Add fremmoede and rusmiddel here.
 SOURCE_BUILDERS: tuple[tuple[str, Builder], ...] = (
     (as2007.SOURCE, as2007.build_as2007),
+    (fremmoede.SOURCE, fremmoede.build_fremmoede),
+    (rusmiddel.SOURCE, rusmiddel.build_rusmiddel),
 )
 
 # Large enough for every source; AS2007 alone uses about 1,100 persons.

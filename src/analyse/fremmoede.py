@@ -1,0 +1,508 @@
+"""The attendance cleaner: fremmøderegistreringer from Psykiatriens Hus.
+
+Contract: PRODUCT.md, "fremmoede/". One raw row is one registration: a date, a
+tilbud, a participant (blank = anonymous) and optionally ``Antal`` (how many
+visits the row stands for; default 1, anonymous tallies often write more).
+
+Each step below is a pure ``DataFrame -> DataFrame`` function; :func:`clean_fremmoede`
+chains them. Rows that cannot be used are kept with a reason (see
+:func:`analyse.cleaning.reject`), never dropped.
+
+- **Tilbud** names are mapped to the Tabel 4 labels through the extendable mapping
+  ``mappings/tilbud.csv`` (case, punctuation and spacing never matter, and a name
+  that differs from a known one only by spaces, ``Søndags åbent``/``Søndagsåbent``,
+  is recognised too). An unknown name is kept as written (trimmed, inner spaces
+  collapsed), flagged ``tilbud_kendt = False`` and listed in the quality report:
+  activities come and go. Spellings of one unknown name that differ only in case
+  or punctuation are one tilbud, shown as most rows write it. A blank tilbud is
+  ``Uoplyst tilbud``. Published tables (:func:`tabel4`) count unknown names under
+  ``Uoplyst tilbud``, as the published Tabel 4 does; ``indikatorer.csv`` keeps them
+  as their own groups.
+- **Participants** are normalised (Unicode NFKC, case folded, whitespace
+  collapsed) so ``Anne Hansen``, `` anne  hansen `` and ``ANNE HANSEN`` are one
+  person, then pseudonymised with the same keyed HMAC as CPR numbers. The name
+  itself never leaves memory. A blank participant, or one of
+  :data:`ANONYMOUS_MARKERS`, is an anonymous registration: it counts as visits,
+  never as a contact or a citizen.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+
+from analyse import config, published
+from analyse.cleaning import CleanContext, SourceSpec, reject
+from analyse.gaps import find_gaps, gaps_for_json, rule_parameters
+from analyse.mappings import LabelMapping, load_mapping
+from analyse.pseudonym import pseudonymise
+from analyse.readers import Column
+from analyse.schemas import validate_fremmoede
+from analyse.values import label_key, map_distinct, parse_dates, parse_numbers
+
+SOURCE = "fremmoede"
+UOPLYST = "Uoplyst tilbud"
+
+COLUMNS = (
+    Column("date_raw", "Dato", ("dato", "date")),
+    Column("tilbud_raw", "Tilbud", ("tilbud", "aktivitet", "hold")),
+    Column("deltager", "Deltager", ("deltager", "borger", "navn", "initialer")),
+    Column("antal_raw", "Antal", ("antal",), required=False),
+)
+
+OUTPUT_COLUMNS = (
+    "date",
+    "tilbud",
+    "tilbud_kendt",
+    "pseudonym",
+    "anonymous",
+    "antal",
+    "source_file",
+    "source_row",
+)
+
+# Written in the Deltager column instead of leaving it blank; compared after normalisation.
+ANONYMOUS_MARKERS = frozenset({"-", "--", "?", "anonym", "anonymt", "anonyme", "ukendt", "ikke oplyst"})
+
+# Reasons as they appear in kvalitet.json and the rejected-rows file.
+R_DATE = "ugyldig eller manglende dato"
+R_ANTAL = "ugyldigt antal (skal være et helt tal over 0)"
+
+
+def normalise_spaces(text: str) -> str:
+    """Trim and collapse inner whitespace (non-breaking spaces included).
+
+    >>> normalise_spaces("  Samvær\\u00a0  dag ")
+    'Samvær dag'
+    """
+    return re.sub(r"\s+", " ", str(text).replace("\u00a0", " ")).strip()
+
+
+def normalise_participant(text: str) -> str | None:
+    """The participant identifier that is pseudonymised; None for an anonymous row.
+
+    >>> {normalise_participant(s) for s in ["Anne Hansen", " anne  hansen ", "ANNE HANSEN"]}
+    {'anne hansen'}
+    >>> normalise_participant(""), normalise_participant(" Anonym ")
+    (None, None)
+    """
+    key = normalise_spaces(unicodedata.normalize("NFKC", str(text))).casefold()
+    if not key or key in ANONYMOUS_MARKERS:
+        return None
+    return key
+
+
+def _compact(key: str) -> str:
+    return key.replace(" ", "")
+
+
+def tilbud_mapping(mappings_dir: Path | None = None) -> LabelMapping:
+    """The tilbud mapping: the shipped ``tilbud.csv`` plus the user's, onto the Tabel 4 labels."""
+    return load_mapping("tilbud", published.tilbud_labels(), mappings_dir)
+
+
+def known_tilbud(mappings_dir: Path | None = None) -> list[str]:
+    """Every canonical tilbud label: Tabel 4's, in its order, then any a user's mapping adds."""
+    return list(tilbud_mapping(mappings_dir).canonical)
+
+
+def lookup_tilbud(values: pd.Series, mapping: LabelMapping) -> pd.Series:
+    """Canonical label per raw tilbud name; NA where unknown (blank → ``Uoplyst tilbud``).
+
+    Tried in order: the mapping (case, punctuation and spacing ignored), then the
+    same without any spaces, so ``Torsdagsmalerhold`` finds ``Torsdags malerhold``
+    without its own line in the mapping.
+
+    >>> m = tilbud_mapping()
+    >>> lookup_tilbud(pd.Series(["recovery  skolen", "Torsdagsmalerhold", "", "Yoga"]), m).tolist()
+    ['Recoveryskolen (kursister)', 'Torsdags malerhold', 'Uoplyst tilbud', None]
+    """
+    compact: dict[str, str | None] = {}
+    for key, label in mapping.by_key.items():
+        c = _compact(key)
+        # Two labels that differ only by spaces would be ambiguous: then neither is used.
+        compact[c] = label if compact.get(c, label) == label else None
+
+    def find(text: str) -> str | None:
+        key = label_key(text)
+        if not key:
+            return UOPLYST
+        return mapping.by_key.get(key) or compact.get(_compact(key))
+
+    return map_distinct(values.fillna(""), find, dtype=object)
+
+
+# --- the cleaning steps ------------------------------------------------------------------------
+
+
+def add_date(frame: pd.DataFrame) -> pd.DataFrame:
+    """Parse the date (any of the contract's forms); reject a bad or missing one.
+
+    >>> add_date(pd.DataFrame({"date_raw": ["02-09-2019", "30-02-2019", ""]}))["_reason"].tolist()
+    [None, 'ugyldig eller manglende dato', 'ugyldig eller manglende dato']
+    """
+    out = frame.copy()
+    out["date"] = parse_dates(frame["date_raw"])
+    return reject(out, out["date"].isna(), R_DATE, "Dato")
+
+
+def spelling_of_unknown(as_written: pd.Series) -> pd.Series:
+    """One spelling per unknown name: the most frequent of those with the same label key.
+
+    ``Yoga``, ``yoga`` and ``YOGA`` are one (unknown) tilbud, not three; it is shown
+    as most rows write it (ties: the alphabetically first spelling).
+
+    >>> spelling_of_unknown(pd.Series(["Yoga", "yoga", "Yoga", "Gåtur"])).tolist()
+    ['Yoga', 'Yoga', 'Yoga', 'Gåtur']
+    """
+    if as_written.empty:
+        return as_written
+    keys = map_distinct(as_written, label_key)
+    counts = pd.DataFrame({"key": keys, "text": as_written}).value_counts().reset_index(name="n")
+    counts = counts.sort_values(["key", "n", "text"], ascending=[True, False, True])
+    chosen = counts.drop_duplicates("key").set_index("key")["text"]
+    return keys.map(chosen)
+
+
+def add_tilbud(frame: pd.DataFrame, mappings_dir: Path | None = None) -> pd.DataFrame:
+    """Canonical tilbud, or the name as written (spaces tidied) flagged as unknown.
+
+    >>> df = add_tilbud(pd.DataFrame({"tilbud_raw": ["Samværstilbud  dag", "", "  Yoga   i parken ", "yoga i Parken"]}))
+    >>> df["tilbud"].tolist(), df["tilbud_kendt"].tolist()
+    (['Samværstilbuddet (dag)', 'Uoplyst tilbud', 'Yoga i parken', 'Yoga i parken'], [True, True, False, False])
+    """
+    mapping = tilbud_mapping(config.USER_MAPPINGS_DIR if mappings_dir is None else mappings_dir)
+    canonical = lookup_tilbud(frame["tilbud_raw"], mapping)
+    unknown = canonical.isna()
+    written = map_distinct(frame.loc[unknown, "tilbud_raw"].fillna(""), normalise_spaces, dtype=object)
+    out = frame.copy()
+    out["tilbud_kendt"] = (~unknown).astype(bool)
+    tilbud = canonical.astype(object).copy()
+    tilbud[unknown] = spelling_of_unknown(written)
+    out["tilbud"] = tilbud.astype("string")
+    return out
+
+
+def add_participant(frame: pd.DataFrame, key: bytes) -> pd.DataFrame:
+    """Pseudonym of the normalised participant; NA and ``anonymous`` for a blank one.
+
+    >>> df = add_participant(pd.DataFrame({"deltager": ["Anne Hansen", " anne  hansen ", ""]}), b"k" * 32)
+    >>> bool(df.pseudonym[0] == df.pseudonym[1]), df.anonymous.tolist()
+    (True, [False, False, True])
+    """
+    normalised = map_distinct(frame["deltager"].fillna(""), normalise_participant, dtype=object)
+    out = frame.copy()
+    out["pseudonym"] = pseudonymise(normalised, key)
+    out["anonymous"] = normalised.isna().astype(bool)
+    return out
+
+
+def add_antal(frame: pd.DataFrame) -> pd.DataFrame:
+    """``Antal`` as a whole number ≥ 1 (blank = 1); reject anything else.
+
+    >>> df = add_antal(pd.DataFrame({"antal_raw": ["", "3", "2,0", "x", "-2", "0", "1,5"]}))
+    >>> df["antal"].tolist()[:3], df["_reason"].notna().tolist()
+    ([1, 3, 2], [False, False, False, True, True, True, True])
+    """
+    raw = frame["antal_raw"].fillna("")
+    number = parse_numbers(raw.where(raw.str.strip() != "", "1"))
+    valid = number.notna() & (number >= 1) & (number == number.round())
+    out = frame.copy()
+    out["antal"] = number.where(valid).round().astype("Int64")
+    return reject(out, ~valid, R_ANTAL, "Antal")
+
+
+def clean_fremmoede(raw: pd.DataFrame, context: CleanContext) -> pd.DataFrame:
+    """All attendance steps; one output row per input row, rejected ones carrying a reason."""
+    out = add_date(raw)
+    out = add_antal(out)
+    out = add_tilbud(out, context.mappings_dir)
+    out = add_participant(out, context.key)
+    out["source_row"] = out["source_row"].astype("int64")
+    return out
+
+
+# --- facts for the quality report and the notebook --------------------------------------------
+
+
+def anonymous_share(visits: pd.DataFrame, by_period: bool = False) -> pd.DataFrame:
+    """Visits, anonymous visits and the anonymous share per tilbud (and half-year).
+
+    Visits are the sum of ``antal``, as in ``besoeg_pr_tilbud``.
+
+    >>> v = pd.DataFrame({"tilbud": ["A", "A", "B"], "anonymous": [True, False, False], "antal": [3, 1, 2]})
+    >>> anonymous_share(v).to_dict("records")[0]
+    {'tilbud': 'A', 'visits': 4, 'anonymous_visits': 3, 'anonymous_share': 0.75}
+    """
+    from analyse.periods import half_year_of
+
+    keys = ["tilbud"]
+    frame = pd.DataFrame({
+        "tilbud": visits["tilbud"].astype(str).to_numpy(),
+        "antal": pd.to_numeric(visits["antal"]).to_numpy(dtype="int64"),
+        "anonymous": visits["anonymous"].astype(bool).to_numpy(),
+    })
+    if by_period:
+        frame["period"] = half_year_of(visits["date"]).astype(str).to_numpy()
+        keys.append("period")
+    frame["anonymous_antal"] = frame["antal"].where(frame["anonymous"], 0)
+    out = frame.groupby(keys, sort=True).agg(visits=("antal", "sum"), anonymous_visits=("anonymous_antal", "sum"))
+    out["anonymous_share"] = (out["anonymous_visits"] / out["visits"]).round(4)
+    out = out.reset_index()
+    order = {label: i for i, label in enumerate(published.tilbud_labels())}
+    out["_order"] = out["tilbud"].map(lambda t: order.get(t, len(order)))
+    out = out.sort_values(["_order", *keys]).drop(columns="_order").reset_index(drop=True)
+    for column in ("visits", "anonymous_visits"):
+        out[column] = out[column].astype(int)
+    return out
+
+
+def unknown_tilbud(visits: pd.DataFrame) -> dict[str, int]:
+    """Unknown tilbud names with their number of registrations, most frequent first."""
+    counts = visits.loc[~visits["tilbud_kendt"].astype(bool), "tilbud"].astype(str).value_counts()
+    return {str(k): int(v) for k, v in counts.items()}
+
+
+def describe_fremmoede(clean: pd.DataFrame, rejected: pd.DataFrame) -> dict:
+    """Source-level quality facts: unknown tilbud, anonymous shares, date span and gaps.
+
+    ``gaps`` are the forgotten-registration weeks of :func:`analyse.gaps.find_gaps`
+    with their estimated missing visits (never added to the indicators).
+    """
+    shares = anonymous_share(clean) if not clean.empty else pd.DataFrame(columns=["tilbud"])
+    return {
+        "unknown_tilbud": unknown_tilbud(clean),
+        "anonymous_share": {
+            r["tilbud"]: {k: r[k] for k in ("visits", "anonymous_visits", "anonymous_share")}
+            for r in shares.to_dict("records")
+        },
+        "first_date": None if clean.empty else str(clean["date"].min().date()),
+        "last_date": None if clean.empty else str(clean["date"].max().date()),
+        "participants": int(clean["pseudonym"].nunique()),
+        "gaps": gaps_for_json(find_gaps(clean)) if not clean.empty else [],
+        "gap_rule": rule_parameters(),
+    }
+
+
+# --- tables as the reports show them ----------------------------------------------------------
+
+
+def tabel4(indicators: pd.DataFrame, periods: list[str], known: list[str] | None = None) -> pd.DataFrame:
+    """Contacts per tilbud laid out like the published Tabel 4, with an ``I alt`` row.
+
+    Rows are the known tilbud (Tabel 4's order, then labels a user's mapping
+    adds), ``Uoplyst tilbud`` and ``I alt`` (= ``kontakter_psykiatriens_hus``).
+    As in the published table, ``Uoplyst tilbud`` holds every contact not
+    attributable to a known tilbud: registrations without a tilbud *and* those
+    under names the mapping does not know (listed by :func:`unknown_tilbud_table`).
+    It is the total minus the known rows, which is how the document derived it.
+
+    Raises :class:`~analyse.exceptions.ConfigError` for half-years outside the data.
+    """
+    from analyse.periods import period_table
+
+    known = known_tilbud() if known is None else list(known)
+    named = [label for label in known if label != UOPLYST]
+    total = period_table(indicators, "kontakter_psykiatriens_hus", periods, groups=["I alt"])
+    per_tilbud = period_table(indicators, "kontakter_pr_tilbud", periods, groups=named)
+    table = per_tilbud.reindex(named, fill_value=0)
+    table.loc[UOPLYST] = total.loc["I alt"] - table.sum()
+    table.loc["I alt"] = total.loc["I alt"]
+    table.index.name = "Tilbud"
+    return table.astype("int64")
+
+
+def unknown_tilbud_table(indicators: pd.DataFrame, periods: list[str], known: list[str] | None = None) -> pd.DataFrame:
+    """Contacts per tilbud name the mapping does not know (a row per name; may be empty).
+
+    These contacts are inside ``Uoplyst tilbud`` in Tabel 4; this table shows them by name.
+    """
+    from analyse.periods import period_table
+
+    known = set(known_tilbud() if known is None else known)
+    rows = indicators[indicators["indicator"] == "kontakter_pr_ukendt_tilbud"]
+    if rows.empty:
+        table = pd.DataFrame(columns=periods, dtype="int64")
+    else:
+        table = period_table(indicators, "kontakter_pr_ukendt_tilbud", periods)
+        table = table.loc[[g for g in table.index if g not in known]]
+    table.index.name = "Tilbud (ukendt navn)"
+    return table
+
+
+def visits_table(indicators: pd.DataFrame, periods: list[str], known: list[str] | None = None) -> pd.DataFrame:
+    """Visits (``besoeg_pr_tilbud``) laid out like :func:`tabel4`: known tilbud, ``Uoplyst tilbud``, ``I alt``."""
+    from analyse.periods import period_table
+
+    known = known_tilbud() if known is None else list(known)
+    named = [label for label in known if label != UOPLYST]
+    per_tilbud = period_table(indicators, "besoeg_pr_tilbud", periods, groups=named)
+    table = per_tilbud.reindex(named, fill_value=0)
+    table.loc[UOPLYST] = per_tilbud.sum() - table.sum()
+    table.loc["I alt"] = per_tilbud.sum()
+    table.index.name = "Tilbud"
+    return table.astype("int64")
+
+
+def overview_table(indicators: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
+    """Tabel 3 and visits side by side: contacts, unique citizens and visits per half-year.
+
+    >>> ind = pd.DataFrame([("kontakter_psykiatriens_hus", "I alt", "2019H1", 12),
+    ...     ("unikke_borgere_psykiatriens_hus", "I alt", "2019H1", 10), ("besoeg_pr_tilbud", "NADA", "2019H1", 80)],
+    ...     columns=["indicator", "group", "period", "value"])
+    >>> overview_table(ind, ["2019H1"])["2019H1"].tolist()
+    [12, 10, 80]
+    """
+    from analyse.periods import period_table
+
+    rows = {
+        "Kontakter": period_table(indicators, "kontakter_psykiatriens_hus", periods, groups=["I alt"]).loc["I alt"],
+        "Unikke borgere": period_table(indicators, "unikke_borgere_psykiatriens_hus", periods, groups=["I alt"]).loc["I alt"],
+        "Besøg (registreringer)": period_table(indicators, "besoeg_pr_tilbud", periods).sum(),
+    }
+    table = pd.DataFrame(rows).T[periods]
+    table.index.name = ""
+    return table.astype("int64")
+
+
+def load_visits(processed_dir: Path | str | None = None) -> pd.DataFrame:
+    """The clean attendance table (``fremmoede.parquet``) of a processed folder."""
+    from analyse.exceptions import ConfigError
+
+    path = Path(processed_dir or config.PROCESSED_DIR) / f"{SOURCE}.parquet"
+    if not path.is_file():
+        raise ConfigError(f"fil {path}: findes ikke; kør 'analyse clean' med fremmøderegistreringer i {SOURCE}/")
+    return pd.read_parquet(path)
+
+
+def anonymous_share_table(visits: pd.DataFrame, periods: list[str], min_visits: int = 5) -> pd.DataFrame:
+    """Share of visits registered anonymously, per tilbud (rows) and half-year (columns).
+
+    A cell is NaN where the tilbud had fewer than ``min_visits`` visits (a share of
+    very few visits says nothing and could point at a person). Unknown names are
+    counted under ``Uoplyst tilbud``, as in :func:`tabel4`.
+    """
+    known = set(known_tilbud())
+    frame = visits.copy()
+    frame["tilbud"] = frame["tilbud"].astype(str).where(frame["tilbud"].astype(str).isin(known), UOPLYST)
+    shares = anonymous_share(frame, by_period=True)
+    shares = shares[shares["period"].isin(periods)]
+    shares.loc[shares["visits"] < min_visits, "anonymous_share"] = float("nan")
+    table = shares.pivot(index="tilbud", columns="period", values="anonymous_share")
+    order = [t for t in known_tilbud() if t in table.index]
+    table = table.reindex(index=order, columns=periods)
+    table.index.name, table.columns.name = "Tilbud", None
+    return table
+
+
+def gap_table(gaps: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
+    """The detected gaps in the chosen half-years, with Danish column names, for a report."""
+    from analyse.formatting import format_date, format_number
+
+    shown = gaps[gaps["period"].isin(periods)]
+    table = pd.DataFrame({
+        "Tilbud": shown["tilbud"],
+        "Uger uden registreringer": [
+            f"{a.replace('-W', ', uge ')}" + ("" if a == b else f" – {b.split('-W')[1].lstrip('0')}")
+            for a, b in zip(shown["first_week"], shown["last_week"])
+        ],
+        "Fra": [format_date(d) for d in shown["first_day"]],
+        "Til": [format_date(d) for d in shown["last_day"]],
+        "Antal uger": shown["weeks"].astype(int),
+        "Typisk antal besøg pr. uge": [format_number(m, 1 if m % 1 else 0) for m in shown["median_weekly_visits"]],
+        "Skønnet antal manglende besøg": shown["estimated_visits"].astype(int),
+    })
+    return table.set_index("Tilbud")
+
+
+def gaps_beside_published(gaps: pd.DataFrame, indicators: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
+    """Per tilbud and half-year with a gap: contacts and visits as registered, and the estimate beside them.
+
+    The estimate is *not* added to the registered numbers; the last column says
+    how large it is relative to the visits registered.
+    """
+    from analyse.gaps import gaps_by_period
+
+    per_period = gaps_by_period(gaps)
+    per_period = per_period[per_period["period"].isin(periods)]
+    columns = ["Tilbud", "Halvår", "Kontakter (registreret)", "Besøg (registreret)",
+               "Skønnet antal manglende besøg", "Skøn i pct. af registrerede besøg"]
+    rows = []
+    for gap in per_period.itertuples(index=False):
+        def value(name):
+            match = indicators[(indicators["indicator"] == name) & (indicators["group"] == gap.tilbud)
+                               & (indicators["period"] == gap.period)]
+            return int(match["value"].sum())
+
+        visits = value("besoeg_pr_tilbud")
+        rows.append([gap.tilbud, gap.period, value("kontakter_pr_tilbud"), visits, int(gap.estimated_visits),
+                     gap.estimated_visits / visits if visits else float("nan")])
+    return pd.DataFrame(rows, columns=columns)
+
+
+def tilbud_chart(table: pd.DataFrame, title: str, xlabel: str, source: str, period: str, threshold: int | None = 5):
+    """A seaborn bar chart of a tilbud × half-year table: one bar per half-year, tilbud as rows.
+
+    Counts from 1 to ``threshold - 1`` are left out, as the tables suppress them,
+    and the footer says so. Tilbud with no count in any half-year are not drawn.
+    """
+    import matplotlib
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+    from matplotlib.ticker import FuncFormatter
+
+    from analyse.formatting import format_half_year, format_number
+
+    long = table.rename_axis(index="tilbud", columns="period").stack().rename("value").reset_index()
+    long["value"] = pd.to_numeric(long["value"], errors="coerce")
+    masked = False
+    if threshold is not None:
+        small = long["value"].between(1, threshold - 1)
+        masked = bool(small.any())
+        long.loc[small, "value"] = float("nan")
+    drawn = long.groupby("tilbud", sort=False)["value"].transform(lambda v: v.fillna(0).sum() > 0)
+    long = long[drawn]
+    long["Halvår"] = long["period"].map(format_half_year)
+    n_tilbud = max(1, long["tilbud"].nunique())
+    sns.set_theme(style="whitegrid", context="notebook")
+    with matplotlib.rc_context({"axes.formatter.use_locale": False}):
+        fig, ax = plt.subplots(figsize=(8, 1.2 + 0.45 * n_tilbud), dpi=100)
+        sns.barplot(data=long, y="tilbud", x="value", hue="Halvår", orient="h", ax=ax, palette="Blues")
+        ax.set_ylabel("")
+        ax.set_xlabel(xlabel)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v)))
+        ax.set_title(title, loc="left", fontweight="bold", pad=28)
+        ax.legend(title=None, frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0),
+                  ncol=max(1, long["Halvår"].nunique()), borderaxespad=0.2)
+        footer = f"Kilde: {source} · Periode: {period}"
+        if masked:
+            footer += f" · Tal under {threshold} er ikke vist."
+        fig.text(0.01, 0.01, footer, fontsize=9, ha="left", va="bottom")
+        fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
+
+
+def show_tilbud_chart(table: pd.DataFrame, title: str, xlabel: str, source: str, period: str,
+                      threshold: int | None = 5) -> None:
+    """Draw :func:`tilbud_chart` once in the notebook (embedded PNG) and free it."""
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    fig = tilbud_chart(table, title, xlabel, source, period, threshold)
+    display(fig)
+    plt.close(fig)
+
+
+SPEC = SourceSpec(
+    name=SOURCE,
+    title="Fremmøderegistreringer, Psykiatriens Hus",
+    columns=COLUMNS,
+    clean=clean_fremmoede,
+    output_columns=OUTPUT_COLUMNS,
+    personal_columns=("deltager",),
+    validate=validate_fremmoede,
+    describe=describe_fremmoede,
+)

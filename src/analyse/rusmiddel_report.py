@@ -1,0 +1,280 @@
+"""Presenting the drug and alcohol treatment outcomes (notebook 03): goals, tables, chart, text.
+
+The definitions live in :mod:`analyse.rusmiddel` and the statistics in
+:mod:`analyse.stats`; this module puts them in the form a report shows: the
+published baseline and targets (from ``published_figures.csv``), a table per
+substance with small cells suppressed, a chart with the baseline and target
+drawn in, and the Danish conclusions.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from analyse.formatting import format_date, format_half_year, format_number, format_percent
+from analyse.published import load_published
+from analyse.rusmiddel import SUBSTANCES, outcome_table, period_bounds
+from analyse.suppression import primary_marker
+
+# Rows of published_figures.csv (source 004: the agreement with the city council,
+# source 000: the 2023 strategy) that describe the treatment outcomes.
+_LOCAL_GOAL = {
+    "Alkohol": "Alkohol: reduktion eller afholdenhed efter endt behandling",
+    "Stof": "Stof: reduktion eller afholdenhed efter endt behandling",
+}
+_NATIONAL_GOAL = {
+    "Alkohol": "Alkoholbehandling afsluttet alkoholfri/reduceret/relevant henvist",
+    "Stof": "Stofbehandling afsluttet stoffri/reduceret/stabiliseret",
+}
+_INTAKE = {"Alkohol": "Alkoholbehandling", "Stof": "Stofmisbrugsbehandling"}
+
+_MONTHS = ("jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.")
+
+
+def published_goals() -> pd.DataFrame:
+    """Baseline, target and later published figures per substance, from ``published_figures.csv``.
+
+    Columns: ``baseline`` and ``baseline_n`` (Dec 2017 – May 2018), ``target``
+    (2020), ``national_baseline``/``national_target`` (the national goals,
+    measured nationally and not directly comparable), ``share_2020_2021`` (the
+    2023 strategy) and ``intake_2022`` (episodes started in 2022).
+
+    >>> goals = published_goals()
+    >>> goals[["baseline", "baseline_n", "target", "share_2020_2021", "intake_2022"]].to_dict("index")
+    {'Alkohol': {'baseline': 0.47, 'baseline_n': 106, 'target': 0.5, 'share_2020_2021': 0.71, 'intake_2022': 243}, 'Stof': {'baseline': 0.57, 'baseline_n': 98, 'target': 0.6, 'share_2020_2021': 0.53, 'intake_2022': 363}}
+    """
+    figures = load_published()
+
+    def value(source: str, indicator: str, group: str) -> pd.Series:
+        rows = figures[(figures["source"] == source) & (figures["indicator"] == indicator)
+                       & (figures["group"] == group)]
+        if len(rows) != 1:
+            raise LookupError(f"published_figures.csv: fandt {len(rows)} rækker for {source}/{indicator}/{group}")
+        return rows.iloc[0]
+
+    records = {}
+    for group in SUBSTANCES:
+        baseline = value("004", "baseline", _LOCAL_GOAL[group])
+        n = re.search(r"N\s*=\s*(\d+)", baseline["note"])
+        records[group] = {
+            "baseline": float(baseline["value"]),
+            "baseline_n": int(n.group(1)) if n else None,
+            "target": float(value("004", "maalsaetning", _LOCAL_GOAL[group])["value"]),
+            "national_baseline": float(value("004", "baseline", _NATIONAL_GOAL[group])["value"]),
+            "national_target": float(value("004", "maalsaetning", _NATIONAL_GOAL[group])["value"]),
+            "share_2020_2021": float(value("000", "andel_reduktion_eller_ophoer", group)["value"]),
+            "intake_2022": int(value("000", "antal", _INTAKE[group])["value"]),
+        }
+    table = pd.DataFrame.from_dict(records, orient="index")
+    table["baseline_n"] = table["baseline_n"].astype("int64")
+    table["intake_2022"] = table["intake_2022"].astype("int64")
+    return table
+
+
+def period_label(period) -> str:
+    """A period as the report writes it.
+
+    >>> [period_label(p) for p in ["2018H1", "2018", "2020-2021", ("2017-12-01", "2018-05-31")]]
+    ['1. halvår 2018', '2018', '2020–2021', 'dec. 2017–maj 2018']
+    >>> period_label(("2020-01-01", "2021-12-31"))
+    '2020–2021'
+    >>> period_label(("2018-01-15", "2018-02-20"))
+    '15. januar 2018 – 20. februar 2018'
+    """
+    if isinstance(period, tuple):
+        start, end = period_bounds(period)
+        whole_months = start.day == 1 and (end + pd.Timedelta(days=1)).day == 1
+        if whole_months and start.month == 1 and end.month == 12:
+            return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
+        if whole_months:
+            return f"{_MONTHS[start.month - 1]} {start.year}–{_MONTHS[end.month - 1]} {end.year}"
+        return f"{format_date(start)} – {format_date(end)}"
+    text = str(period)
+    if re.fullmatch(r"\d{4}\s*[-–]\s*\d{4}", text):
+        return re.sub(r"\s*[-–]\s*", "–", text)
+    if re.fullmatch(r"\d{4}", text):
+        return text
+    return format_half_year(text)
+
+
+def _interval_text(low: float, high: float) -> str:
+    return f"{format_number(low * 100)}–{format_number(high * 100)} %"
+
+
+def share_display_table(outcomes: pd.DataFrame, group: str, threshold: int = 5) -> pd.DataFrame:
+    """One substance's rows of :func:`analyse.rusmiddel.outcome_table` as a published table.
+
+    A row per period; columns: completed episodes, share with reduction or
+    abstinence and its 95 % interval, and the share counting the national
+    goal's statuses. Disclosure control: a count from 1 to ``threshold − 1`` is
+    shown as ``<5``; a share is not shown when it rests on fewer than
+    ``threshold`` episodes, nor when it would reveal that 1 to ``threshold − 1``
+    citizens did (or did not) reach the outcome.
+
+    >>> t = pd.DataFrame({"period": ["2018H1", "2018H2"], "group": ["Stof", "Stof"], "n": [40, 3],
+    ...                   "successes": [20, 1], "share": [0.5, 1 / 3], "ci_low": [0.35, 0.06],
+    ...                   "ci_high": [0.65, 0.79], "national_successes": [38, 1],
+    ...                   "national_share": [0.95, 1 / 3], "national_ci_low": [0.8, 0.1],
+    ...                   "national_ci_high": [0.99, 0.8]})
+    >>> share_display_table(t, "Stof").values.tolist()
+    [[40, '50 %', '35–65 %', '–'], ['<5', '–', '–', '–']]
+    """
+    rows = outcomes[outcomes["group"] == group]
+    marker = primary_marker(threshold)
+
+    def small(count) -> bool:
+        return 1 <= count < threshold
+
+    def shown_share(successes, n, share, low, high) -> tuple[str, str]:
+        if n < threshold or small(successes) or small(n - successes):
+            return "–", "–"
+        return format_percent(share), _interval_text(low, high)
+
+    records = []
+    for r in rows.itertuples(index=False):
+        share, interval = shown_share(r.successes, r.n, r.share, r.ci_low, r.ci_high)
+        national, _ = shown_share(r.national_successes, r.n, r.national_share, r.national_ci_low,
+                                  r.national_ci_high)
+        records.append({
+            "Periode": period_label(r.period),
+            "Afsluttede forløb": marker if small(r.n) else int(r.n),
+            "Reduktion eller ophør": share,
+            "95 %-konfidensinterval": interval,
+            "Nationalt mål (andel)": national,
+        })
+    return pd.DataFrame(records).set_index("Periode")
+
+
+def share_note(threshold: int = 5) -> str:
+    """The note under every outcome table: definition, interval and disclosure control."""
+    return (
+        "Andelen er beregnet af de forløb, der er afsluttet i perioden; forløb afsluttet, fordi "
+        "borgeren er flyttet eller død, tæller ikke med. Konfidensintervallet (Wilson) viser, hvor "
+        "meget andelen kunne svinge alene ved tilfældigheder. "
+        f"{primary_marker(threshold)}: 1-{threshold - 1} forløb. –: andelen vises ikke, fordi den "
+        f"bygger på under {threshold} forløb eller ville afsløre et tal under {threshold}."
+    )
+
+
+def shares_chart(
+    outcomes: pd.DataFrame,
+    group: str,
+    title: str,
+    source: str,
+    period: str,
+    baseline: float | None = None,
+    target: float | None = None,
+    threshold: int = 5,
+):
+    """Shares per period with their 95 % intervals, the national goal's share beside them,
+    and the baseline and target drawn as horizontal lines.
+
+    Shares on fewer than ``threshold`` episodes are left out (the footer says so).
+    """
+    import matplotlib
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+
+    rows = outcomes[outcomes["group"] == group].reset_index(drop=True)
+    x = np.arange(len(rows))
+    labels = [period_label(p) for p in rows["period"]]
+    crowded = len(labels) > 8
+    shown = rows["n"] >= threshold
+    with matplotlib.rc_context({"axes.formatter.use_locale": False}):
+        fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100)
+        local = rows["share"].where(shown)
+        bars = ax.errorbar(
+            x[shown], local[shown] * 100,
+            yerr=[(local - rows["ci_low"])[shown] * 100, (rows["ci_high"] - local)[shown] * 100],
+            fmt="o-", color="#1f5f8b", ecolor="#8fb3cc", capsize=3, label="Reduktion eller ophør (95 %-interval)",
+        )
+        national = rows["national_share"].where(shown)
+        ax.plot(x[shown], national[shown] * 100, "s--", color="#8a8a8a", markersize=4,
+                label="Opgjort som det nationale mål")
+        if baseline is not None:
+            ax.axhline(baseline * 100, color="#b5651d", linestyle=":", linewidth=1.5,
+                       label=f"Baseline {format_percent(baseline)}")
+        if target is not None:
+            ax.axhline(target * 100, color="#2e7d32", linestyle="-.", linewidth=1.5,
+                       label=f"Mål {format_percent(target)}")
+        ax.set_xticks(x)
+        ax.set_xticklabels(labels, rotation=40 if crowded else 0, ha="right" if crowded else "center",
+                           fontsize=9)
+        ax.set_ylim(0, 100)
+        ax.set_ylabel("Andel af afsluttede forløb")
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{format_number(v)} %"))
+        ax.set_title(title, loc="left", fontweight="bold")
+        ax.grid(axis="y", alpha=0.3)
+        handles, names = ax.get_legend_handles_labels()
+        first = handles.index(bars)  # the local share first, then the references
+        order = [first] + [i for i in range(len(handles)) if i != first]
+        ax.legend([handles[i] for i in order], [names[i] for i in order], frameon=False, fontsize=8,
+                  loc="lower left")
+        footer = f"Kilde: {source} · Periode: {period}"
+        if (~shown & (rows["n"] > 0)).any():
+            footer += f" · Andele på under {threshold} forløb er ikke vist."
+        fig.text(0.01, 0.01, footer, fontsize=9, ha="left", va="bottom")
+        fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+def show_shares_chart(*args, **kwargs) -> None:
+    """Draw :func:`shares_chart` once in the notebook (embedded PNG) and free it."""
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    fig = shares_chart(*args, **kwargs)
+    display(fig)
+    plt.close(fig)
+
+
+SUBJECT = {
+    "Alkohol": "andelen af afsluttede alkoholbehandlinger med reduktion eller ophør",
+    "Stof": "andelen af afsluttede stofbehandlinger med reduktion eller ophør",
+}
+
+
+def trend_sentence(outcomes: pd.DataFrame, group: str) -> str:
+    """The Danish sentence on the trend over the periods of ``outcomes`` (binomial GLM).
+
+    With too few periods, or shares of 0 % or 100 % throughout, it says so
+    instead of failing the report.
+
+    >>> t = pd.DataFrame({"period": ["2018H1", "2018H2"], "group": ["Stof", "Stof"],
+    ...                   "successes": [20, 25], "n": [40, 41]})
+    >>> trend_sentence(t, "Stof")
+    'Udviklingen over tid kan ikke vurderes: der er for få perioder med afsluttede forløb.'
+    """
+    from analyse import stats
+    from analyse.exceptions import AnalyseError
+
+    rows = outcomes[outcomes["group"] == group].set_index("period")
+    try:
+        result = stats.binomial_trend(rows["successes"], rows["n"])
+    except AnalyseError:
+        return "Udviklingen over tid kan ikke vurderes: der er for få perioder med afsluttede forløb."
+    return stats.describe_share_trend(result, SUBJECT[group])
+
+
+def conclusion(
+    episodes: pd.DataFrame,
+    group: str,
+    baseline_period,
+    comparison_period,
+    target: float | None = None,
+    threshold: int = 5,
+) -> str:
+    """The Danish conclusion for one substance: baseline period against comparison period and target."""
+    from analyse import stats  # statsmodels is slow to import; only reports need it
+
+    table = outcome_table(episodes, [baseline_period, comparison_period])
+    rows = table[table["group"] == group]
+    first, second = rows.iloc[0], rows.iloc[1]
+    return stats.describe_share_change(
+        int(first["successes"]), int(first["n"]), int(second["successes"]), int(second["n"]),
+        first=period_label(baseline_period), second=period_label(comparison_period),
+        what=SUBJECT[group], target=target, min_n=threshold,
+    )
