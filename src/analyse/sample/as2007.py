@@ -27,7 +27,6 @@ import csv
 import datetime as dt
 import io
 import re
-import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -36,6 +35,7 @@ from openpyxl import Workbook
 
 from analyse.published import load_published, ydelsestyper
 from analyse.sample.people import Person
+from analyse.sample.xlsx import reproducible_xlsx
 
 SOURCE = "as2007"
 
@@ -765,23 +765,7 @@ def _xlsx_bytes(rows: list[list]) -> bytes:
         for cell in cells:
             if isinstance(cell.value, (dt.date, dt.datetime)):
                 cell.number_format = "dd-mm-yyyy"
-    workbook.properties.creator = "analyse sample"
-    workbook.properties.created = FIXED_TIMESTAMP
-    raw = io.BytesIO()
-    workbook.save(raw)
-    # openpyxl stamps the save time into docProps/core.xml and every zip entry; pin both.
-    stamp = FIXED_TIMESTAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
-            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIMESTAMP.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, data)
-    return out.getvalue()
+    return reproducible_xlsx(workbook, FIXED_TIMESTAMP)
 
 
 # --- putting it together --------------------------------------------------------------------

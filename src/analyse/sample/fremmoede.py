@@ -44,8 +44,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
-import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +55,7 @@ from openpyxl import Workbook
 from analyse.gaps import is_holiday_week
 from analyse.published import load_published
 from analyse.sample.people import Person
+from analyse.sample.xlsx import reproducible_xlsx
 
 SOURCE = "fremmoede"
 PERIODS = ("2018H1", "2018H2", "2019H1")
@@ -551,22 +550,7 @@ def _xlsx_bytes(spec: FileSpec, rows: list[list]) -> bytes:
     for (cell,) in sheet.iter_rows(min_row=4, min_col=1, max_col=1):
         if isinstance(cell.value, dt.date):
             cell.number_format = "dd-mm-yyyy"
-    workbook.properties.creator = "analyse sample"
-    workbook.properties.created = FIXED_TIMESTAMP
-    raw = io.BytesIO()
-    workbook.save(raw)
-    stamp = FIXED_TIMESTAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
-            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIMESTAMP.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, data)
-    return out.getvalue()
+    return reproducible_xlsx(workbook, FIXED_TIMESTAMP)
 
 
 def _as_csv_text(cells: list) -> list[str]:

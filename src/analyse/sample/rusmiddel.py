@@ -33,8 +33,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
-import zipfile
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -43,6 +41,7 @@ import numpy as np
 from openpyxl import Workbook
 
 from analyse.sample.people import Person, make_persons
+from analyse.sample.xlsx import reproducible_xlsx
 
 SOURCE = "rusmiddel"
 SUBSTANCES = ("Alkohol", "Stof")
@@ -486,22 +485,7 @@ def _xlsx_bytes(rows: list[list]) -> bytes:
         for cell in cells:
             if isinstance(cell.value, (dt.date, dt.datetime)):
                 cell.number_format = "dd-mm-yyyy"
-    workbook.properties.creator = "analyse sample"
-    workbook.properties.created = FIXED_TIMESTAMP
-    raw = io.BytesIO()
-    workbook.save(raw)
-    stamp = FIXED_TIMESTAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
-            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIMESTAMP.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, data)
-    return out.getvalue()
+    return reproducible_xlsx(workbook, FIXED_TIMESTAMP)
 
 
 def build_episodes(rng: np.random.Generator, persons: list[Person]) -> list[Episode]:
