@@ -40,6 +40,9 @@ NOTEBOOKS_DIR = _env_path("ANALYSE_NOTEBOOKS", PROJECT_ROOT / "notebooks")
 # Shipped with the package, so an installed copy works without the checkout or ../shared.
 DEFAULT_MAPPINGS_DIR = PACKAGE_DIR / "mappings"
 PUBLISHED_FIGURES = PACKAGE_DIR / "reference" / "published_figures.csv"
+# The agreement's goals with baselines and targets (analyse.goals); a user edits a copy
+# when a new agreement is signed and points ANALYSE_GOALS at it.
+GOALS_FILE = _env_path("ANALYSE_GOALS", PACKAGE_DIR / "reference" / "maal.yaml")
 
 # The pseudonymisation key lives outside the repository (see analyse.pseudonym).
 KEY_ENV_VAR = "ANALYSE_PSEUDONYM_KEY"

@@ -1,0 +1,344 @@
+"""Presenting the goal follow-up (notebooks 04 and 00): the goals table, a chart per måltema, text.
+
+The goals and the status rules live in :mod:`analyse.goals`; this module puts
+them in the form a report shows, with Danish numbers and the disclosure rules of
+the other reports (no count from 1 to 4 about persons; no share that would
+reveal one).
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+
+from analyse.formatting import MISSING, format_date, format_number, format_percent
+from analyse.goals import (
+    CANNOT_JUDGE, NOT_REACHED, ON_TRACK, REACHED, STATUSES, THEMES, Goal, GoalResult, status_counts,
+)
+from analyse.suppression import primary_marker
+
+REPORT_TYPES = {"midtvejsstatus": "Midtvejsstatus", "slutstatus": "Slutstatus"}
+STATUS_COLOURS = {REACHED: "#2e7d32", ON_TRACK: "#1f5f8b", NOT_REACHED: "#b5651d", CANNOT_JUDGE: "#8a8a8a"}
+
+
+def report_heading(report_type: str, status_date) -> str:
+    """'Slutstatus pr. 31. december 2022'; an unknown report type is a ConfigError.
+
+    >>> report_heading("midtvejsstatus", "2021-12-31")
+    'Midtvejsstatus pr. 31. december 2021'
+    """
+    from analyse.exceptions import ConfigError
+
+    if report_type not in REPORT_TYPES:
+        raise ConfigError(f"report_type skal være 'midtvejsstatus' eller 'slutstatus' (er {report_type!r})")
+    return f"{REPORT_TYPES[report_type]} pr. {format_date(status_date)}"
+
+
+# indicator → the source whose extracts it is computed from
+_INDICATOR_SOURCE = {
+    "unikke_personer_visiteret_ydelse": "AS2007 (visiterede ydelser)",
+    "unikke_personer_pr_ydelsestype": "AS2007 (visiterede ydelser)",
+    "kontakter_pr_tilbud": "Fremmøderegistreringer, Psykiatriens Hus",
+    "kontakter_psykiatriens_hus": "Fremmøderegistreringer, Psykiatriens Hus",
+    "unikke_borgere_psykiatriens_hus": "Fremmøderegistreringer, Psykiatriens Hus",
+    "besoeg_pr_tilbud": "Fremmøderegistreringer, Psykiatriens Hus",
+}
+_RUSMIDDEL_SOURCE = "Rusmiddelcenter Randers (behandlingsforløb)"
+
+
+def source_text(results: list[GoalResult]) -> str:
+    """The 'Kilde:' line of the goal follow-up: the agreement, and the sources of the current values.
+
+    >>> g = Goal("x", "X", "sundhed", "centermål", "andel", "højere", 0.47, 0.5)
+    >>> source_text([GoalResult(g, "Kan ikke vurderes", "")])
+    'baseline og mål fra aftalen med byrådet'
+    """
+    used = []
+    for r in results:
+        if r.goal.source is not None:
+            label = _INDICATOR_SOURCE.get(r.goal.source.indicator, _RUSMIDDEL_SOURCE)
+            if label not in used:
+                used.append(label)
+    text = "baseline og mål fra aftalen med byrådet"
+    return text + (f"; aktuelle værdier fra {', '.join(used)}" if used else "")
+
+
+def format_value(goal: Goal, value: float | None, decimals: int = 0) -> str:
+    """A goal's value as the agreement writes it: '47 %' for shares, '86' for counts.
+
+    >>> g = Goal("x", "X", "sundhed", "centermål", "andel", "højere", 0.47, 0.5)
+    >>> format_value(g, 0.4717), format_value(g, None)
+    ('47 %', '–')
+    """
+    if value is None or pd.isna(value):
+        return MISSING
+    return format_percent(value, decimals) if goal.is_share else format_number(value, decimals)
+
+
+def _signed(value: float, decimals: int = 0) -> str:
+    text = format_number(abs(value), decimals)
+    if text.strip("0,") == "":
+        return text
+    return ("+" if value > 0 else "−") + text
+
+
+def change_text(result: GoalResult) -> str:
+    """'+22 pct.-point (11 til 33)' (interval in brackets where known), '−11' for counts, or '–'."""
+    if result.change is None:
+        return MISSING
+    if not result.goal.is_share:
+        return _signed(result.change)
+    text = f"{_signed(result.change * 100)} pct.-point"
+    if result.change_low is not None:
+        low = format_number(result.change_low * 100).replace("-", "−")
+        high = format_number(result.change_high * 100).replace("-", "−")
+        text += f" ({low} til {high})"
+    return text
+
+
+def _hidden(result: GoalResult, threshold: int) -> bool:
+    """True when the current value must not be shown: too few cases, or a share that reveals 1–4."""
+    c = result.current
+    if c is None or c.n is None:
+        return False
+    if c.n < threshold:
+        return True
+    if result.goal.is_share and c.successes is not None:
+        small = lambda k: 1 <= k < threshold  # noqa: E731
+        return small(c.successes) or small(c.n - c.successes)
+    return False
+
+
+def goals_table(results: list[GoalResult], threshold: int = 5) -> pd.DataFrame:
+    """All goals as the report shows them: a row per goal (index 'Mål'), baseline, target,
+    current value with its interval, change since baseline and status."""
+    records = []
+    for r in results:
+        g, c = r.goal, r.current
+        baseline_bits = [b for b in (g.baseline_period, f"N={g.baseline_n}" if g.baseline_n else None) if b]
+        baseline = format_value(g, g.baseline) + (f" ({', '.join(baseline_bits)})" if baseline_bits else "")
+        target = format_value(g, g.target) + (f" ({g.deadline})" if g.deadline else " (ingen frist)")
+        if c is None:
+            current, interval, period = MISSING, MISSING, MISSING
+        elif _hidden(r, threshold):
+            current, interval = MISSING, MISSING
+            period = c.period + (f", {primary_marker(threshold)} forløb" if c.n < threshold else "")
+        else:
+            current = format_value(g, c.value)
+            interval = (f"{format_number(c.ci_low * 100)}–{format_number(c.ci_high * 100)} %"
+                        if c.ci_low is not None else MISSING)
+            period = c.period + (f", N={format_number(c.n)}" if c.n else "")
+        records.append({
+            "Mål": g.name,
+            "Måltema": g.theme.capitalize(),
+            "Type": "Nationalt" if g.kind == "nationalt mål" else "Center",
+            "Baseline": baseline,
+            "Mål for": target,
+            "Aktuel værdi": current,
+            "Opgjort for": period,
+            "95 %-konfidensinterval": interval,
+            "Ændring siden baseline": MISSING if _hidden(r, threshold) else change_text(r),
+            "Status": r.status,
+        })
+    return pd.DataFrame(records).set_index("Mål")
+
+
+def goals_table_note(threshold: int = 5, intervals: bool = True) -> str:
+    """The note under the goals table (``intervals=False`` for a table without the interval columns)."""
+    text = (
+        "Baseline og mål er aftalens. Aktuel værdi er opgjort i dette projekt for den periode, der står "
+        "under 'Opgjort for' (N = antal afsluttede forløb). "
+    )
+    if intervals:
+        text += (
+            "Konfidensintervallet (Wilson) viser, hvor meget værdien kunne svinge alene ved tilfældigheder; "
+            "ændringen siden baseline har i parentes et 95 %-konfidensinterval (Newcombe), hvor baseline har "
+            "et oplyst N. "
+        )
+    return text + (
+        f"–: ingen værdi, eller værdien vises ikke, fordi den bygger på under {threshold} forløb "
+        f"eller ville afsløre et tal under {threshold}."
+    )
+
+
+def status_sentence(results: list[GoalResult]) -> str:
+    """One Danish sentence counting the goals per status.
+
+    >>> g = Goal("x", "X", "sundhed", "centermål", "andel", "højere", 0.47, 0.5)
+    >>> status_sentence([GoalResult(g, "Nået", ""), GoalResult(g, "Kan ikke vurderes", "ingen datakilde endnu")])
+    'Af aftalens 2 mål er 1 nået, 0 på vej og 0 ikke nået; 1 kan ikke vurderes, fordi projektet endnu ikke har en datakilde for dem.'
+    """
+    counts = status_counts(results)
+    no_source = sum(1 for r in results if r.status == CANNOT_JUDGE and r.goal.source is None)
+    text = (
+        f"Af aftalens {len(results)} mål er {counts[REACHED]} nået, {counts[ON_TRACK]} på vej og "
+        f"{counts[NOT_REACHED]} ikke nået"
+    )
+    if counts[CANNOT_JUDGE]:
+        text += f"; {counts[CANNOT_JUDGE]} kan ikke vurderes"
+        if no_source == counts[CANNOT_JUDGE]:
+            text += ", fordi projektet endnu ikke har en datakilde for dem"
+        elif no_source:
+            text += f", heraf {no_source}, fordi projektet endnu ikke har en datakilde for dem"
+    return text + "."
+
+
+def names_by_status(results: list[GoalResult]) -> dict[str, list[str]]:
+    """Goal names per status, in :data:`STATUSES` order."""
+    out = {s: [] for s in STATUSES}
+    for r in results:
+        out[r.status].append(r.goal.name)
+    return out
+
+
+def goal_sentence(result: GoalResult, threshold: int = 5) -> str:
+    """The Danish conclusion for one goal with data (Markdown, goal name in bold)."""
+    from analyse import stats
+
+    g, c = result.goal, result.current
+    head = f"**{g.name}.**"
+    if c is None:
+        return f"{head} Kan ikke vurderes: {result.reason}."
+    if _hidden(result, threshold):
+        return f"{head} Kan ikke vises for {c.period}: for få forløb ({primary_marker(threshold)} eller for få med eller uden resultatet)."
+    if g.is_share and g.higher_is_better and g.baseline_n and c.n:
+        from analyse.goals import successes_of
+
+        text = stats.describe_share_change(
+            successes_of(g.baseline, g.baseline_n), g.baseline_n, c.successes, c.n,
+            first=f"baseline ({g.baseline_period})" if g.baseline_period else "baseline",
+            second=c.period, target=g.target, min_n=threshold,
+        )
+    else:
+        baseline = format_value(g, g.baseline)
+        text = (
+            f"Værdien er {format_value(g, c.value)} i {c.period} mod {baseline} ved baseline"
+            f"{f' ({g.baseline_period})' if g.baseline_period else ''}; målet er {format_value(g, g.target)}"
+            f"{f' i {g.deadline}' if g.deadline else ''}."
+        )
+    text += f" Status: **{result.status}**" + ("." if result.status == REACHED else f": {result.reason}.")
+    if g.note:
+        text += f" *Forbehold:* {g.note}"
+    return f"{head} {text}"
+
+
+def rules_for_report() -> str:
+    """The status rules in words, for the report (the same as :data:`analyse.goals.STATUS_RULES`)."""
+    from analyse.goals import STATUS_RULES
+
+    return STATUS_RULES
+
+
+# --- chart per måltema ------------------------------------------------------------------------
+
+
+def theme_chart(results: list[GoalResult], theme: str, title: str, source: str, period: str = "",
+                threshold: int = 5):
+    """Small multiples for one måltema: per goal, bars for baseline → current value → target.
+
+    The current value carries its 95 % interval; a goal without a value says why
+    in its panel. Each panel has its own axis (shares in percent, counts as counts).
+    """
+    import math
+
+    import matplotlib
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    chosen = [r for r in results if r.goal.theme == theme]
+    if not chosen:
+        raise ValueError(f"ingen mål under måltemaet {theme!r}")
+    ncols = 1 if len(chosen) == 1 else 2
+    nrows = math.ceil(len(chosen) / ncols)
+    with matplotlib.rc_context({"axes.formatter.use_locale": False}):
+        fig, axes = plt.subplots(nrows, ncols, figsize=(9, 0.6 + 3.1 * nrows), dpi=100, squeeze=False)
+        for ax in axes.ravel()[len(chosen):]:
+            ax.set_visible(False)
+        for ax, r in zip(axes.ravel(), chosen):
+            g, c = r.goal, r.current
+            scale = 100 if g.is_share else 1
+            shown = c is not None and not _hidden(r, threshold)
+            labels = [
+                f"Baseline\n{g.baseline_period or 'ikke oplyst'}",
+                f"Aktuel\n{c.period if c is not None else 'ingen data'}",
+                f"Mål\n{g.deadline or 'ingen frist'}",
+            ]
+            values = [g.baseline * scale, c.value * scale if shown else 0, g.target * scale]
+            colours = ["#b0b0b0", STATUS_COLOURS[r.status], "white"]
+            bars = ax.bar(range(3), values, color=colours, edgecolor=["#808080", STATUS_COLOURS[r.status], "#2e7d32"],
+                          linewidth=[1, 1, 2], hatch=[None, None, "//"], width=0.6)
+            if shown and c.ci_low is not None:
+                ax.errorbar([1], [c.value * scale], yerr=[[(c.value - c.ci_low) * scale], [(c.ci_high - c.value) * scale]],
+                            fmt="none", ecolor="#333333", capsize=4, linewidth=1)
+            for i, bar in enumerate(bars):
+                if i == 1 and not shown:
+                    why = "ingen datakilde\nendnu" if g.source is None else "ingen værdi"
+                    ax.text(1, max(values) * 0.05, why, ha="center", va="bottom", fontsize=8, color="#555555")
+                    continue
+                text = format_value(g, values[i] / scale)
+                top = values[i] if not (i == 1 and c.ci_high is not None) else c.ci_high * scale
+                ax.text(bar.get_x() + bar.get_width() / 2, top, text, ha="center", va="bottom", fontsize=9)
+            ax.set_xticks(range(3))
+            ax.set_xticklabels(labels, fontsize=8)
+            top = max(values + ([c.ci_high * scale] if shown and c.ci_high is not None else []))
+            ax.set_ylim(0, min(100, top * 1.25) if g.is_share else top * 1.25)
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10], integer=True))
+            if g.is_share:
+                ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{format_number(v)} %"))
+            else:
+                ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v)))
+            ax.tick_params(axis="y", labelsize=8)
+            ax.grid(axis="y", alpha=0.3)
+            ax.set_axisbelow(True)
+            direction = "højere er bedre" if g.higher_is_better else "lavere er bedre"
+            ax.set_title("\n".join(textwrap.wrap(g.name, 42)) + f"\n{r.status} · {direction}",
+                         fontsize=9, loc="left")
+        fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+        where = f"Kilde: {source}" + (f" · Periode: {period}" if period else "")
+        fig.text(0.01, 0.01, "\n".join(textwrap.wrap(where, 140))
+                 + "\nFarven på søjlen 'Aktuel' viser status; stregen er 95 %-konfidensintervallet.",
+                 fontsize=8, ha="left", va="bottom")
+        fig.tight_layout(rect=(0, 0.07 if nrows > 1 else 0.12, 1, 0.97))
+    return fig
+
+
+def show_figure(fig, alt: str) -> None:
+    """Show a figure once as an embedded PNG with a Danish alt text, and free it."""
+    import base64
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(fig)
+    display(
+        {"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"), "text/plain": alt},
+        raw=True,
+        metadata={"image/png": {"alt": alt}},
+    )
+
+
+def show_theme_chart(results: list[GoalResult], theme: str, title: str, source: str, period: str = "",
+                     threshold: int = 5) -> None:
+    """Draw :func:`theme_chart` once in the notebook, with an alt text naming the goals."""
+    names = "; ".join(r.goal.name for r in results if r.goal.theme == theme)
+    alt = f"Søjlediagram. {title}. Baseline, aktuel værdi og mål for: {names}. Kilde: {source}"
+    show_figure(theme_chart(results, theme, title, source, period, threshold), alt)
+
+
+def themes_in(results: list[GoalResult]) -> list[str]:
+    """The måltemaer of the results, in the agreement's order."""
+    present = {r.goal.theme for r in results}
+    return [t for t in THEMES if t in present]
+
+
+def machine_summary(results: list[GoalResult]) -> list[dict]:
+    """The results as JSON-ready records (for the hidden summary cell tests read)."""
+    from analyse.goals import results_frame
+
+    frame = results_frame(results).astype(object)
+    frame = frame.where(frame.notna(), None)
+    return frame.to_dict("records")

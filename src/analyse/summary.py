@@ -1,0 +1,415 @@
+"""The evaluation report for Socialudvalget (notebook 00): key figures, what moved, caveats.
+
+Everything the summary says is computed here from the library's definitions
+(indicators, treatment outcomes, trend models, goals) so that the summary and the
+source reports (notebooks 01–04) cannot disagree. Each source is shown for the
+half-years it actually covers inside the report's period: extracts end at
+different times, and a source with no data in the period is said to have none
+rather than failing the report.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+
+import pandas as pd
+
+from analyse.formatting import (
+    MISSING, format_half_year, format_number, format_percent, format_period_span, quality_summary,
+)
+from analyse.periods import half_year_range
+from analyse.suppression import primary_marker
+
+SOURCE_LABELS = {
+    "as2007": "AS2007 (visiterede ydelser)",
+    "fremmoede": "Fremmøderegistreringer, Psykiatriens Hus",
+    "rusmiddel": "Rusmiddelcenter Randers (behandlingsforløb)",
+}
+# (key, label, source, indicator, group, subject of the trend sentence)
+KEY_COUNTS = (
+    ("personer_visiteret_ydelse", "Unikke personer med en visiteret ydelse", "as2007",
+     "unikke_personer_visiteret_ydelse", "I alt", "antallet af unikke personer med en visiteret ydelse"),
+    ("personer_85_timetakst", "Personer med § 85 bostøtte (timetakst)", "as2007",
+     "unikke_personer_pr_ydelsestype", "§ 85 bostøtte timetakst",
+     "antallet af personer med § 85 bostøtte (timetakst)"),
+    ("kontakter_psykiatriens_hus", "Kontakter i Psykiatriens Hus", "fremmoede",
+     "kontakter_psykiatriens_hus", "I alt", "antallet af kontakter i Psykiatriens Hus"),
+    ("borgere_psykiatriens_hus", "Unikke borgere i Psykiatriens Hus", "fremmoede",
+     "unikke_borgere_psykiatriens_hus", "I alt", "antallet af unikke borgere i Psykiatriens Hus"),
+)
+# (key, label, rusmiddel group)
+KEY_SHARES = (
+    ("alkohol_reduktion_eller_ophoer", "Alkoholbehandling afsluttet med reduktion eller ophør", "Alkohol"),
+    ("stof_reduktion_eller_ophoer", "Stofbehandling afsluttet med reduktion eller ophør", "Stof"),
+)
+TIMETAKST = "§ 85 bostøtte timetakst"
+# A trend on three half-years has one residual degree of freedom: its interval is
+# so wide (a t-quantile of 12.7 under quasi-Poisson) that it says nothing. The
+# summary asks for four and otherwise reports the first and last value only.
+MIN_TREND_PERIODS = 4
+
+UP, DOWN, FLAT, UNKNOWN = "Steget", "Faldet", "Ingen sikker udvikling", "Kan ikke vurderes"
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """One key figure of a source over the half-years it covers in the report's period."""
+
+    key: str
+    label: str
+    source: str
+    unit: str  # "antal" or "andel"
+    periods: tuple[str, ...]
+    values: tuple[float, ...]
+    totals: tuple[int, ...] = ()  # denominators of shares
+    trend: object | None = None  # stats.TrendResult or stats.ShareTrendResult
+    sentence: str = ""
+
+    @property
+    def direction(self) -> str:
+        """Steget / Faldet where the trend is statistically clear, else no clear change or unknown."""
+        if self.trend is None:
+            return UNKNOWN
+        if not self.trend.significant:
+            return FLAT
+        ratio = getattr(self.trend, "rate_ratio", None) or getattr(self.trend, "odds_ratio")
+        return UP if ratio > 1 else DOWN
+
+    @property
+    def first(self) -> float | None:
+        return self.values[0] if self.values else None
+
+    @property
+    def last(self) -> float | None:
+        return self.values[-1] if self.values else None
+
+
+def covered_periods(indicators: pd.DataFrame | None, indicator: str, first: str, last: str) -> list[str]:
+    """The half-years from ``first`` to ``last`` that the indicator has rows for.
+
+    >>> ind = pd.DataFrame({"indicator": ["n"] * 3, "group": ["I alt"] * 3,
+    ...                     "period": ["2018H2", "2019H1", "2019"], "value": [1, 2, 3]})
+    >>> covered_periods(ind, "n", "2016H1", "2022H2")
+    ['2018H2', '2019H1']
+    """
+    if indicators is None:
+        return []
+    have = set(indicators.loc[indicators["indicator"] == indicator, "period"].astype(str))
+    return [p for p in half_year_range(first, last) if p in have]
+
+
+def _too_short(what: str, periods: list[str], series: pd.Series, threshold: int = 5) -> str:
+    """The sentence for a count series too short for a trend: first and last value, plainly.
+
+    >>> _too_short("antallet af kontakter", ["2018H1", "2018H2", "2019H1"], pd.Series([569, 711, 670]))
+    'Antallet af kontakter var 569 i 1. halvår 2018 og 670 i 1. halvår 2019. Der er kun 3 halvår med tal, for få til at vurdere udviklingen.'
+    """
+    subject = what[:1].upper() + what[1:]
+    shown = [primary_marker(threshold) if 1 <= v < threshold else format_number(v)
+             for v in (series.iloc[0], series.iloc[-1])]
+    text = f"{subject} var {shown[0]} i {format_half_year(periods[0])}"
+    if len(periods) > 1:
+        text += f" og {shown[1]} i {format_half_year(periods[-1])}"
+    return f"{text}. Der er kun {len(periods)} halvår med tal, for få til at vurdere udviklingen."
+
+
+def count_figure(
+    indicators: pd.DataFrame | None, key: str, label: str, source: str, indicator: str, group: str,
+    what: str, first: str, last: str,
+) -> KeyFigure:
+    """A count indicator over the covered half-years, with its Poisson trend and sentence."""
+    from analyse import stats
+    from analyse.exceptions import AnalyseError
+    from analyse.periods import period_table
+
+    periods = covered_periods(indicators, indicator, first, last)
+    if not periods:
+        return KeyFigure(key, label, source, "antal", (), (),
+                         sentence=f"Der er ingen tal fra {SOURCE_LABELS[source]} i perioden.")
+    series = period_table(indicators, indicator, periods, groups=[group]).loc[group]
+    trend, sentence = None, _too_short(what, periods, series)
+    if len(periods) >= MIN_TREND_PERIODS:
+        try:
+            trend = stats.poisson_trend(series)
+            sentence = stats.describe_trend(trend, what)
+        except AnalyseError:
+            pass
+    return KeyFigure(key, label, source, "antal", tuple(periods), tuple(float(v) for v in series),
+                     trend=trend, sentence=sentence)
+
+
+def share_figure(episodes: pd.DataFrame | None, key: str, label: str, group: str, first: str, last: str) -> KeyFigure:
+    """A treatment-outcome share per half-year the episodes cover, with its logistic trend."""
+    from analyse import stats
+    from analyse.exceptions import AnalyseError
+    from analyse.rusmiddel import episode_periods, outcome_table
+    from analyse.rusmiddel_report import SUBJECT
+
+    half_years = episode_periods(episodes)[0] if episodes is not None else []
+    wanted = set(half_year_range(first, last))
+    periods = [p for p in half_years if p in wanted]
+    if not periods:
+        return KeyFigure(key, label, "rusmiddel", "andel", (), (),
+                         sentence=f"Der er ingen afsluttede forløb fra {SOURCE_LABELS['rusmiddel']} i perioden.")
+    table = outcome_table(episodes, periods)
+    rows = table[table["group"] == group].set_index("period")
+    trend, sentence = None, "Udviklingen over tid kan ikke vurderes: der er for få halvår med afsluttede forløb."
+    if len(periods) >= MIN_TREND_PERIODS:
+        try:
+            trend = stats.binomial_trend(rows["successes"], rows["n"])
+            sentence = stats.describe_share_trend(trend, SUBJECT[group])
+        except AnalyseError:
+            pass
+    return KeyFigure(key, label, "rusmiddel", "andel", tuple(periods), tuple(float(v) for v in rows["share"]),
+                     totals=tuple(int(n) for n in rows["n"]), trend=trend, sentence=sentence)
+
+
+def key_figures(
+    indicators: pd.DataFrame | None, episodes: pd.DataFrame | None, first: str, last: str
+) -> list[KeyFigure]:
+    """Every source's key figures for the half-years from ``first`` to ``last``."""
+    half_year_range(first, last)  # a wrong period stops the report here, with a clear message
+    figures = [count_figure(indicators, key, label, source, indicator, group, what, first, last)
+               for key, label, source, indicator, group, what in KEY_COUNTS]
+    figures += [share_figure(episodes, key, label, group, first, last) for key, label, group in KEY_SHARES]
+    return figures
+
+
+def _shown(figure: KeyFigure, i: int, threshold: int) -> str:
+    """A value of a key figure for a published table (small counts and revealing shares hidden)."""
+    value = figure.values[i]
+    if figure.unit == "antal":
+        return primary_marker(threshold) if 1 <= value < threshold else format_number(value)
+    n = figure.totals[i]
+    hits = round(value * n)
+    if n < threshold or 1 <= hits < threshold or 1 <= n - hits < threshold:
+        return MISSING
+    return format_percent(value)
+
+
+def _trend_text(figure: KeyFigure) -> str:
+    trend = figure.trend
+    if trend is None:
+        return MISSING
+    if figure.unit == "antal":
+        change = trend.rate_ratio_year - 1
+        low, high = trend.ci_low_year - 1, trend.ci_high_year - 1
+        sign = lambda x: format_number(x * 100).replace("-", "−")  # noqa: E731
+        return f"{sign(change)} % pr. år ({sign(low)} til {sign(high)})"
+    return (f"oddsratio {format_number(trend.odds_ratio, 2)} pr. {trend.unit} "
+            f"({format_number(trend.ci_low, 2)} til {format_number(trend.ci_high, 2)})")
+
+
+def key_figures_table(figures: list[KeyFigure], threshold: int = 5) -> pd.DataFrame:
+    """The key figures as a published table: first and last half-year, trend and verdict."""
+    records = []
+    for f in figures:
+        if f.periods:
+            start, end = (
+                f"{_shown(f, i, threshold)} ({format_half_year(f.periods[i])}"
+                + (f", N={format_number(f.totals[i])})" if f.totals else ")")
+                for i in (0, -1)
+            )
+        else:
+            start = end = MISSING
+        records.append({
+            "Nøgletal": f.label,
+            "Kilde": SOURCE_LABELS[f.source],
+            "Første halvår": start,
+            "Seneste halvår": end,
+            "Udvikling (95 %-konfidensinterval)": _trend_text(f),
+            "Vurdering": f.direction,
+        })
+    return pd.DataFrame(records).set_index("Nøgletal")
+
+
+def key_figures_note() -> str:
+    return (
+        "Udviklingen er for antal den gennemsnitlige ændring pr. år over halvårene (log-lineær "
+        "Poisson-regression), for andele oddsratioen pr. halvår (logistisk regression). "
+        "'Steget' og 'Faldet' bruges kun, hvor udviklingen er statistisk sikker. Andele vises med antal "
+        "afsluttede forløb (N); –: ingen tal, eller tallet vises ikke af hensyn til fortroligheden."
+    )
+
+
+def movement_bullets(figures: list[KeyFigure]) -> str:
+    """Markdown bullets: what went up, what went down, what did not clearly move."""
+    groups = {UP: [], DOWN: [], FLAT: [], UNKNOWN: []}
+    for f in figures:
+        groups[f.direction].append(f.label)
+    lines = []
+    for heading, key in (("Steget", UP), ("Faldet", DOWN), ("Ingen statistisk sikker udvikling", FLAT),
+                         ("Kan ikke vurderes (for få halvår med tal)", UNKNOWN)):
+        if groups[key]:
+            lines.append(f"- **{heading}:** " + "; ".join(groups[key]) + ".")
+    return "\n".join(lines)
+
+
+def goal_bullets(results) -> str:
+    """Markdown bullets on the goals: the count per status and which goals are reached or not."""
+    from analyse.goals import NOT_REACHED, ON_TRACK, REACHED
+    from analyse.goals_report import names_by_status, status_sentence
+
+    names = names_by_status(results)
+    lines = [f"- {status_sentence(results)}"]
+    for status, heading in ((REACHED, "Nået"), (ON_TRACK, "På vej"), (NOT_REACHED, "Ikke nået")):
+        if names[status]:
+            lines.append(f"- **{heading}:** " + "; ".join(names[status]) + ".")
+    return "\n".join(lines)
+
+
+def coverage_lines(figures: list[KeyFigure]) -> list[str]:
+    """Per source, the half-years its figures cover in the report (extracts end at different times)."""
+    lines = []
+    for source, label in SOURCE_LABELS.items():
+        periods = sorted({p for f in figures if f.source == source for p in f.periods})
+        if periods:
+            lines.append(f"{label}: {format_period_span(periods[0], periods[-1])}")
+        else:
+            lines.append(f"{label}: ingen tal i perioden")
+    return lines
+
+
+def _quality(processed_dir) -> dict:
+    path = Path(processed_dir) / "kvalitet.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def quality_caveats(processed_dir: str | PathLike) -> list[str]:
+    """:func:`analyse.formatting.quality_summary` for every source the processed data has."""
+    labels = {"as2007": "AS2007", "fremmoede": "fremmøderegistreringerne", "rusmiddel": "Rusmiddelcenter Randers"}
+    texts = [quality_summary(processed_dir, source, label) for source, label in labels.items()]
+    return [t for t in texts if t]
+
+
+def gap_caveat(processed_dir: str | PathLike, first: str, last: str) -> str | None:
+    """A Danish sentence on the likely forgotten attendance registrations in the period
+    (the gaps ``analyse clean`` wrote to ``kvalitet.json``); None without attendance data."""
+    quality = _quality(processed_dir).get("fremmoede")
+    if not quality:
+        return None
+    wanted = set(half_year_range(first, last))
+    gaps = [g for g in quality.get("gaps", []) if g.get("period") in wanted]
+    if not gaps:
+        return ("I fremmøderegistreringerne er der i perioden ingen uger, hvor et tilbud, der ellers registrerer "
+                "hver uge, mangler registreringer.")
+    weeks = sum(int(g["weeks"]) for g in gaps)
+    visits = sum(int(g["estimated_visits"]) for g in gaps)
+    tilbud = sorted({g["tilbud"] for g in gaps})
+    return (
+        f"I fremmøderegistreringerne er der {format_number(len(gaps))} "
+        f"{'periode' if len(gaps) == 1 else 'perioder'} på i alt {format_number(weeks)} uger, hvor et tilbud, "
+        f"der ellers registrerer hver uge, ikke har registreret noget ({', '.join(tilbud)}). Formentlig er "
+        f"registreringerne glemt; skønnet mangler ca. {format_number(visits)} besøg. Skønnet er ikke lagt til "
+        "tallene (se rapporten om Psykiatriens Hus)."
+    )
+
+
+def timetakst_its(
+    indicators: pd.DataFrame | None, first: str, last: str, intervention: str = "2017H1"
+):
+    """The interrupted time series for § 85 bostøtte (timetakst) over the covered half-years.
+
+    Returns ``(result, sentence)``; ``result`` is None (and the sentence says
+    why) when the series does not have two half-years on each side.
+    """
+    from analyse import stats
+    from analyse.exceptions import AnalyseError
+    from analyse.periods import period_table
+
+    periods = covered_periods(indicators, "unikke_personer_pr_ydelsestype", first, last)
+    if not periods:
+        return None, "Der er ingen AS2007-tal i perioden, så den afbrudte tidsserie kan ikke beregnes."
+    series = period_table(indicators, "unikke_personer_pr_ydelsestype", periods, groups=[TIMETAKST]).loc[TIMETAKST]
+    try:
+        result = stats.interrupted_time_series(series, intervention)
+    except AnalyseError as exc:
+        return None, f"Den afbrudte tidsserie kan ikke beregnes: {exc}."
+    return result, stats.describe_its(result, "antallet af personer med § 85 bostøtte (timetakst)")
+
+
+def its_table(result) -> pd.DataFrame:
+    """The ITS estimates as a small table (ratios with intervals)."""
+    level = format_number(result.confidence * 100, 0)
+
+    def row(name, est, low, high):
+        return {"Størrelse": name, "Estimat": format_number(est, 2),
+                f"{level} %-konfidensinterval": f"{format_number(low, 2)} til {format_number(high, 2)}"}
+
+    rows = [
+        row("Udvikling pr. halvår før skiftet (faktor)", result.pre_ratio, result.pre_low, result.pre_high),
+        row("Spring i niveau ved skiftet (faktor)", result.level_ratio, result.level_low, result.level_high),
+        row("Knæk: ændring i udviklingen pr. halvår (faktor)", result.slope_ratio, result.slope_low, result.slope_high),
+        row("Udvikling pr. halvår efter skiftet (faktor)", result.post_ratio, result.post_low, result.post_high),
+    ]
+    return pd.DataFrame(rows).set_index("Størrelse")
+
+
+def machine_summary(figures: list[KeyFigure], results, its=None) -> dict:
+    """The report's figures as plain JSON-ready data (for the hidden summary cell tests read)."""
+    from analyse.goals_report import machine_summary as goal_records
+
+    return {
+        "key_figures": {
+            f.key: {
+                "label": f.label, "source": f.source, "unit": f.unit, "periods": list(f.periods),
+                "values": list(f.values), "totals": list(f.totals), "direction": f.direction,
+            }
+            for f in figures
+        },
+        "goals": goal_records(results),
+        "its": None if its is None else {
+            "intervention": its.intervention, "level_ratio": its.level_ratio, "slope_ratio": its.slope_ratio,
+            "level_low": its.level_low, "level_high": its.level_high,
+            "slope_low": its.slope_low, "slope_high": its.slope_high,
+            "n_pre": its.n_pre, "n_post": its.n_post, "model": its.model,
+        },
+    }
+
+
+def figure_table(figures: list[KeyFigure], keys: list[str]) -> pd.DataFrame:
+    """Count figures as a chart table: a row per figure (its label), a column per half-year."""
+    chosen = [f for f in figures if f.key in keys and f.periods]
+    if not chosen:
+        return pd.DataFrame()
+    table = pd.DataFrame({f.label: pd.Series(f.values, index=f.periods) for f in chosen}).T
+    return table.reindex(columns=sorted(table.columns)).fillna(0)
+
+
+def figures_for(figures: list[KeyFigure], source: str) -> list[KeyFigure]:
+    return [f for f in figures if f.source == source]
+
+
+def goal_for(results, indicator: str, group: str):
+    """The goal result whose data source is ``indicator``/``group``, or None."""
+    for r in results:
+        s = r.goal.source
+        if s is not None and s.indicator == indicator and s.group == group:
+            return r
+    return None
+
+
+def caveat_bullets(processed_dir, figures: list[KeyFigure], first: str, last: str, its=None) -> str:
+    """The summary page's short list of caveats (Markdown bullets); details follow in 'Forbehold'."""
+    from analyse.formatting import is_synthetic
+
+    lines = []
+    if is_synthetic(processed_dir):
+        lines.append("- **Syntetiske data:** rapporten er bygget på opdigtede eksempeldata, ikke på rigtige borgere.")
+    covered = coverage_lines(figures)
+    lines.append("- **Kilderne dækker forskellige perioder:** " + "; ".join(covered) + ".")
+    gaps = gap_caveat(processed_dir, first, last)
+    if gaps and "ingen uger" not in gaps:
+        lines.append("- **Fremmøderegistreringer kan være glemt:** " + gaps)
+    if its is not None and its.too_short:
+        lines.append(
+            "- **Den nye støttemodel (2017):** tidsserien er for kort til en sikker konklusion om "
+            "støttemodellens betydning for § 85 bostøtte (se metodebilaget)."
+        )
+    return "\n".join(lines)
