@@ -3,6 +3,8 @@
 
     python3 make.py reports   # set up .venv if needed, write sample extracts if data/raw is empty, build all reports
     python3 make.py test      # set up .venv if needed, run the whole test suite
+    python3 make.py lab       # JupyterLab with the project's environment (installed on first use)
+    python3 make.py notebooks # strip outputs from notebooks/*.ipynb and sync their .py pairs
 
 Only the standard library is used here, since this runs before anything is installed.
 """
@@ -69,8 +71,23 @@ def test() -> int:
     return run("-m", "pytest", *sys.argv[2:])
 
 
+def lab() -> int:
+    """JupyterLab on the project's environment; installed on first use (reports and tests don't need it)."""
+    present = subprocess.call([str(PYTHON), "-c", "import jupyterlab, jupytext"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if present != 0:
+        print("[make] installing JupyterLab into .venv (first time only)", flush=True)
+        subprocess.check_call([str(PYTHON), "-m", "pip", "install", "--quiet", "jupyterlab>=4", "jupytext>=1.16"])
+    as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []  # e.g. in a container
+    return run("-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}", *as_root, *sys.argv[2:])
+
+
+def notebooks() -> int:
+    return run("-m", "analyse.notebook_files", *sys.argv[2:])
+
+
 def main() -> int:
-    commands = {"reports": reports, "test": test}
+    commands = {"reports": reports, "test": test, "lab": lab, "notebooks": notebooks}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
         return 2

@@ -134,28 +134,38 @@ def test_table_name():
     assert table_name("!!!") == "tabel"
 
 
-def test_show_table_writes_the_spreadsheet(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("ANALYSE_TABLES_DIR", str(tmp_path / "tabeller"))
+def test_show_table_displays_html_and_the_published_cells(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *a, **k: shown.append((a, k)))
     assert show_table(_display_table(), "Tabel 2: Test", "AS2007", "1. halvår 2019",
                       note="En note", name="01_tabel_2") is None
-    path = tmp_path / "tabeller" / "01_tabel_2.xlsx"
-    sheet = openpyxl.load_workbook(path).active
-    rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "Tabel 2: Test"
-    assert rows[2] == ("Ydelsestype", "1. halvår 2019", "2. halvår 2019")
-    assert rows[3] == ("§ 85 bostøtte timetakst", 1234, 1100)  # numbers stay numbers
-    assert rows[4] == ("§ 97 Ledsagerordning", "<5", 0)
-    texts = [r[0] for r in rows if r[0]]
-    assert "Kilde: AS2007 · Periode: 1. halvår 2019" in texts
-    assert "Note: En note" in texts
-    assert [p.name for p in path.parent.iterdir()] == ["01_tabel_2.xlsx"]  # no temp files left
+    (bundle,), kwargs = shown[0]
+    assert kwargs == {"raw": True} and len(shown) == 1
+    assert "Tabel 2: Test" in bundle["text/html"] and "&lt;5" in bundle["text/html"]
+    payload = bundle[formatting.TABLE_MIMETYPE]
+    assert payload["name"] == "01_tabel_2" and payload["note"] == "En note"
+    assert payload["columns"] == ["1. halvår 2019", "2. halvår 2019"]
+    assert payload["index_name"] == "Ydelsestype"
+    assert payload["rows"][0] == ["§ 85 bostøtte timetakst", 1234, 1100]  # numbers stay numbers
+    assert payload["rows"][1] == ["§ 97 Ledsagerordning", "<5", 0]
 
 
-def test_show_table_default_name_and_default_folder(tmp_path, monkeypatch):
-    monkeypatch.delenv("ANALYSE_TABLES_DIR", raising=False)
-    monkeypatch.setattr("analyse.config.REPORTS_DIR", tmp_path / "reports")
+def test_show_table_writes_no_file_itself(tmp_path, monkeypatch):
+    """The runner writes one workbook per report from the outputs (analyse.workbook)."""
+    import IPython.display
+
+    monkeypatch.setattr(IPython.display, "display", lambda *a, **k: None)
+    monkeypatch.setenv("ANALYSE_TABLES_DIR", str(tmp_path / "tabeller"))
     show_table(pd.DataFrame({"n": [7]}), "Tabel 9: Prøve", "K", "P")
-    assert (tmp_path / "reports" / "tabeller" / "tabel-9-proeve.xlsx").is_file()
+    assert not (tmp_path / "tabeller").exists()
+
+
+def test_style_table_puts_the_index_name_in_the_corner():
+    out = style_table(_display_table(), "T", "K", "P")
+    assert "Ydelsestype" in out and 'class="index_name level0"' in out
+    assert '<th class="blank col0"' not in out  # no second, empty header row
 
 
 def test_write_table_xlsx_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatch):

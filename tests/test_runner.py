@@ -131,11 +131,13 @@ def test_notebook_01_end_to_end(tmp_path, monkeypatch):
     executed = nbformat.read(reports / "notebooks" / "01_visiterede_ydelser.ipynb", as_version=4)
     assert any("injected-parameters" in c.metadata.get("tags", []) for c in executed.cells)
 
-    sheet = openpyxl.load_workbook(tables / "01_tabel_2_pr_ydelsestype.xlsx").active
-    rows = {r[0]: r[1:] for r in sheet.iter_rows(values_only=True) if r[0]}
+    book = openpyxl.load_workbook(tables / "01_visiterede_ydelser.xlsx")  # one workbook per report
+    assert book.sheetnames == ["Tabel 1 Unikke personer", "Tabel 2 Unikke personer"]
+    assert book.worksheets[1]["A2"].value == "Periode: 1. halvår 2016 – 1. halvår 2019 · Kilde: AS2007 (visiterede ydelser)"
+    rows = {r[0]: r[1:] for r in book.worksheets[1].iter_rows(values_only=True) if r[0]}
     assert rows["§ 97 Ledsagerordning"][0] == "<5"
     assert rows["§ 85 bostøtte timetakst"][0] == 474
-    assert (tables / "01_tabel_1_unikke_personer.xlsx").is_file()
+    assert sorted(p.name for p in tables.iterdir()) == ["01_visiterede_ydelser.xlsx"]
 
 
 def _tiny_notebook(path: Path, title: str, code: str) -> Path:

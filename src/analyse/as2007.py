@@ -15,7 +15,7 @@ from analyse.mappings import load_mapping
 from analyse.pseudonym import pseudonymise
 from analyse.readers import Column
 from analyse.schemas import validate_as2007
-from analyse.values import parse_cprs, parse_dates, parse_numbers
+from analyse.values import parse_cprs, parse_dates, parse_numbers, spread
 
 CPR_ALIASES = ("cpr", "cpr-nr", "cprnr", "personnummer", "cpr nr", "cpr-nummer")
 START_ALIASES = ("start", "startdato", "bevilget fra", "fra dato")
@@ -66,15 +66,18 @@ def add_person(frame: pd.DataFrame, key: bytes) -> pd.DataFrame:
     >>> df["birth_year"].tolist(), df["sex"].tolist(), df["_reason"].tolist()
     ([1903, <NA>], ['K', <NA>], [None, 'ugyldigt CPR-nummer'])
     """
-    person = parse_cprs(frame["cpr"])
+    # Everything per distinct text (sixty thousand persons, not a million rows), then spread out.
+    codes, uniques = pd.factorize(frame["cpr"], use_na_sentinel=True)
+    texts = pd.Series(uniques, dtype=object)
+    person = parse_cprs(texts)
     valid = person["cpr"].notna()
-    out = frame.copy()
-    out["pseudonym"] = pseudonymise(
-        person["cpr"].where(valid, frame["cpr"].str.replace(r"\s", "", regex=True)), key
-    )
+    person["pseudonym"] = pseudonymise(person["cpr"].where(valid, texts.str.replace(r"\s", "", regex=True)), key)
+    person = spread(person, codes, frame.index)
+    out = frame.copy(deep=False)  # copy-on-write: columns are shared until changed
+    out["pseudonym"] = person["pseudonym"]
     out["birth_year"] = person["birth_year"]
     out["sex"] = person["sex"]
-    return reject(out, ~valid, R_CPR, "CPR")
+    return reject(out, person["cpr"].isna(), R_CPR, "CPR")
 
 
 def add_dates(frame: pd.DataFrame) -> pd.DataFrame:
@@ -84,7 +87,7 @@ def add_dates(frame: pd.DataFrame) -> pd.DataFrame:
     >>> add_dates(df)["_reason"].tolist()
     [None, 'slutdato før startdato', 'ugyldig eller manglende startdato']
     """
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: columns are shared until changed
     out["start_date"] = parse_dates(frame["start_raw"])
     out["end_date"] = parse_dates(frame["end_raw"])
     out = reject(out, out["start_date"].isna(), R_START, "Startdato")
@@ -95,14 +98,16 @@ def add_dates(frame: pd.DataFrame) -> pd.DataFrame:
 def add_ydelsestype(frame: pd.DataFrame, mappings_dir) -> pd.DataFrame:
     """Map the raw ydelsestype to the canonical Tabel 2 label; reject unknown labels."""
     mapping = load_mapping("ydelsestype", published.ydelsestyper(), mappings_dir)
-    out = frame.copy()
-    out["ydelsestype"] = mapping.lookup(frame["ydelsestype_raw"]).astype("string")
+    out = frame.copy(deep=False)  # copy-on-write: columns are shared until changed
+    codes, uniques = pd.factorize(frame["ydelsestype_raw"], use_na_sentinel=True)
+    labels = mapping.lookup(pd.Series(uniques, dtype=object)).astype("string")
+    out["ydelsestype"] = spread(labels, codes, frame.index)
     return reject(out, out["ydelsestype"].isna(), R_TYPE, "Ydelsestype")
 
 
 def add_amounts(frame: pd.DataFrame) -> pd.DataFrame:
     """Hours per week and amount as numbers (Danish or plain); reject unreadable or negative hours."""
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: columns are shared until changed
     out["hours_per_week"] = parse_numbers(frame["hours_raw"])
     out["amount"] = parse_numbers(frame["amount_raw"])
     bad_hours = (out["hours_per_week"].isna() & (frame["hours_raw"] != "")) | (out["hours_per_week"] < 0)

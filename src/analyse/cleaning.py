@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 
 from analyse import config
@@ -80,7 +81,7 @@ def reject(frame: pd.DataFrame, mask: pd.Series, reason: str, column: str) -> pd
     >>> df[REASON].tolist()
     [None, 'negativ x', 'mangler x']
     """
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: columns are shared until changed
     if REASON not in out:
         out[REASON] = pd.Series([None] * len(out), index=out.index, dtype=object)
         out[REASON_COLUMN] = pd.Series([None] * len(out), index=out.index, dtype=object)
@@ -98,9 +99,34 @@ def drop_exact_duplicates(raw: pd.DataFrame, columns: list[str]) -> tuple[pd.Dat
     >>> len(kept), counts.to_dict()
     (2, {'g': 1})
     """
-    duplicated = raw.duplicated(subset=columns, keep="first")
+    duplicated = pd.Series(_duplicated_rows(raw, columns), index=raw.index)
     counts = raw.loc[duplicated, "source_file"].value_counts()
     return raw.loc[~duplicated].reset_index(drop=True), counts
+
+
+def _duplicated_rows(raw: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """``raw.duplicated(subset=columns, keep="first")`` as a boolean array, column by column.
+
+    After each column only rows that still share their values with another row stay
+    candidates, so on a large extract the costly columns (amounts, nearly all distinct)
+    are only compared for the few rows that agree on CPR, type and dates.
+
+    >>> raw = pd.DataFrame({"a": ["1", "1", "2", "1"], "b": ["x", "y", "x", "x"]})
+    >>> _duplicated_rows(raw, ["a", "b"]).tolist() == raw.duplicated(["a", "b"]).tolist()
+    True
+    """
+    rows = np.arange(len(raw))
+    key = np.zeros(len(raw), dtype=np.int64)
+    for column in columns:
+        if not len(rows):
+            break
+        codes, uniques = pd.factorize(raw[column].iloc[rows], use_na_sentinel=False)
+        key = pd.factorize(key * (len(uniques) + 1) + codes)[0]
+        shared = np.bincount(key)[key] > 1
+        rows, key = rows[shared], key[shared]
+    duplicated = np.zeros(len(raw), dtype=bool)
+    duplicated[rows[pd.Series(key).duplicated(keep="first").to_numpy()]] = True
+    return duplicated
 
 
 def _file_account(table: RawTable) -> dict:

@@ -39,37 +39,63 @@ def _print_clean_summary(summary) -> None:
 
 
 def _cmd_clean(args: argparse.Namespace) -> int:
-    from analyse.pipeline import clean_all
+    from analyse.build import plan_clean, run_clean
 
-    summary = clean_all(Path(args.raw), Path(args.out), mappings_dir=args.mappings)
+    # Everything is cleaned; the manifest it leaves lets a later `analyse build` skip unchanged work.
+    plan = plan_clean(Path(args.raw), Path(args.out), args.mappings, force=True)
+    summary = run_clean(plan, Path(args.raw), Path(args.out), mappings_dir=args.mappings)
     _print_clean_summary(summary)
     return 0
 
 
-def _cmd_run(args: argparse.Namespace) -> int:
-    from analyse.runner import run_notebooks
-
-    parameters = None
-    if args.params:
-        import yaml
-
-        try:
-            parameters = yaml.safe_load(Path(args.params).read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise ConfigError(f"parameterfil {args.params}: kan ikke læses ({type(exc).__name__})") from None
-        if not isinstance(parameters, dict):
-            raise ConfigError(f"parameterfil {args.params}: skal være navn: værdi-par")
-    results = run_notebooks(
-        parameters=parameters, processed_dir=Path(args.processed), reports_dir=Path(args.reports), jobs=args.jobs
-    )
+def _print_report_summary(results, skipped: int = 0) -> None:
+    """One line per report made, and the failures with notebook, variant, cell and error."""
     for result in results:
-        print(f"Rapport: {result.html}")
+        if result.ok:
+            print(f"Rapport: {result.html} ({result.seconds:.1f} s)")
+    failed = [r for r in results if not r.ok]
+    made = len(results) - len(failed)
+    print(f"{made} rapporter dannet, {skipped} uændrede sprunget over, {len(failed)} fejlede.")
+    for result in failed:
+        print(f"FEJL: {result.error}")
+
+
+def _run_options(args: argparse.Namespace) -> dict:
+    if args.jobs < 1:
+        raise ConfigError("--jobs skal være mindst 1")
+    if args.executor == "dask" and not args.scheduler:
+        raise ConfigError("--executor dask kræver --scheduler ADRESSE (fx tcp://127.0.0.1:8786)")
+    return {"workers": args.jobs, "executor": args.executor, "scheduler": args.scheduler}
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from analyse.build import report_jobs, run_reports
+    from analyse.runner import NotebookError
+
+    options = _run_options(args)
+    processed = Path(args.processed)
+    jobs = report_jobs(args.params, processed)  # every variant is checked before anything runs
+    _, results = run_reports(jobs, Path(args.reports), processed, force=True, **options)
+    _print_report_summary(results)
+    if any(not r.ok for r in results):
+        raise NotebookError(results)
     return 0
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    _cmd_clean(argparse.Namespace(raw=args.raw, out=args.processed, mappings=args.mappings))
-    return _cmd_run(args)
+    from analyse.build import build
+    from analyse.runner import NotebookError
+
+    options = _run_options(args)
+    outcome = build(
+        Path(args.raw), Path(args.processed), Path(args.reports), mappings_dir=args.mappings,
+        params_file=args.params, force=args.force, **options,
+    )
+    _print_report_summary(outcome.results, skipped=len(outcome.reports_skipped))
+    print(f"Build færdig på {outcome.seconds:.1f} s.")
+    if outcome.failed:
+        raise NotebookError(outcome.results)
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -90,8 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
     clean.set_defaults(func=_cmd_clean)
 
     def add_run_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--params", default=None, help="YAML-fil med rapportvarianter")
-        p.add_argument("--jobs", type=int, default=1, help="antal parallelle kørsler")
+        p.add_argument("--params", default=None, help="YAML-fil med rapportvarianter (se params/eksempel.yaml)")
+        p.add_argument("--jobs", type=int, default=1, help="antal notebooks, der køres samtidig")
+        p.add_argument("--executor", choices=("local", "processes", "dask"), default="local",
+                       help="local: på denne maskine (tråde; hver kerne er sin egen proces); processes: "
+                            "i arbejdsprocesser; dask: på en Dask-klynge (kræver --scheduler)")
+        p.add_argument("--scheduler", default=None, help="Dask-schedulerens adresse, fx tcp://10.0.0.5:8786")
         p.add_argument("--processed", default=str(config.PROCESSED_DIR), help="mappe med renset data")
         p.add_argument("--reports", default=str(config.REPORTS_DIR), help="mappe til rapporter")
 
@@ -99,8 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_options(run)
     run.set_defaults(func=_cmd_run)
 
-    build = sub.add_parser("build", help="clean + run")
+    build = sub.add_parser("build", help="clean + run, kun det der er ændret (efter indhold)")
     build.add_argument("--raw", default=str(config.RAW_DIR), help="mappe med <kilde>/-mapper")
+    build.add_argument("--force", action="store_true", help="rens og kør alt, også det uændrede")
     build.add_argument("--mappings", default=None, help="mappe med egne mappingfiler")
     add_run_options(build)
     build.set_defaults(func=_cmd_build)

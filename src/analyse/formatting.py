@@ -13,7 +13,7 @@ import json
 import numbers
 import os
 import re
-import uuid
+import sys
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from os import PathLike
@@ -31,6 +31,12 @@ LOCALE = "da_DK"
 MISSING = "–"
 SYNTHETIC_TEXT = "Syntetiske data – tallene er ikke rigtige borgere"
 TABLES_ENV_VAR = "ANALYSE_TABLES_DIR"
+# show_table publishes the table itself beside its HTML under this media type;
+# the runner gathers them into one workbook per report (analyse.workbook).
+# Renderers (nbconvert, JupyterLab) skip a type they do not know.
+TABLE_MIMETYPE = "application/vnd.analyse.table+json"
+# One colour-blind-safe palette for every chart the library draws.
+PALETTE = "colorblind"
 
 # Inline styles, not a stylesheet: the banner must look the same in JupyterLab,
 # in the HTML report and in a mail client that strips <style>.
@@ -188,6 +194,9 @@ def style_table(
     True
     """
     shown = danish_headers(table)
+    # The index name goes in the empty top-left header cell rather than a
+    # header row of its own (pandas' default), which reads as a blank row.
+    shown.columns.name, shown.index.name = shown.index.name or None, None
     styles = [
         {"selector": "caption", "props": "caption-side:top;text-align:left;"
          "font-weight:bold;font-size:1.05em;padding-bottom:0.4em;"},
@@ -218,7 +227,8 @@ def style_table(
 def tables_dir() -> Path:
     """Where spreadsheets go: ``$ANALYSE_TABLES_DIR``, else ``reports/tabeller``.
 
-    Read at call time so the runner and tests can redirect a running kernel.
+    Read at call time. The runner writes each report's workbook to the same
+    place (relative to its own reports folder when the variable is unset).
     """
     value = os.environ.get(TABLES_ENV_VAR)
     return Path(value).expanduser() if value else config.REPORTS_DIR / "tabeller"
@@ -247,6 +257,37 @@ def _sheet_value(value):
     return str(value)
 
 
+def table_payload(
+    table: pd.DataFrame,
+    caption: str,
+    source: str,
+    period: str,
+    note: str | None = None,
+    name: str | None = None,
+    decimals: int = 0,
+) -> dict:
+    """The table as published, as plain JSON: what a report's workbook sheet is made from.
+
+    >>> p = table_payload(pd.DataFrame({"2019H1": [1234, "<5"]}, index=pd.Index(["A", "B"], name="Type")),
+    ...                   "Tabel 1: Test", "AS2007", "1. halvår 2019")
+    >>> p["columns"], p["index_name"], p["rows"]
+    (['1. halvår 2019'], 'Type', [['A', 1234], ['B', '<5']])
+    """
+    shown = danish_headers(table)
+    return {
+        "caption": caption,
+        "source": source,
+        "period": period,
+        "note": note or None,
+        "name": name or table_name(caption),
+        "decimals": int(decimals),
+        "index_name": str(shown.index.name or ""),
+        "columns": [str(c) for c in shown.columns],
+        "rows": [[str(label), *(_sheet_value(v) for v in values)]
+                 for label, values in zip(shown.index, shown.itertuples(index=False, name=None))],
+    }
+
+
 def write_table_xlsx(
     table: pd.DataFrame,
     path: str | PathLike,
@@ -255,46 +296,15 @@ def write_table_xlsx(
     period: str,
     note: str | None = None,
 ) -> Path:
-    """Write the table as a spreadsheet: caption on top, source and note below.
+    """Write one table as a one-sheet spreadsheet (layout: :mod:`analyse.workbook`).
 
     Written to a temporary file in the same folder and moved into place, so a
     reader never opens a half-written file and a failed run leaves the old one.
+    Reports get one workbook each from the runner; this is for a single table.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from analyse.workbook import write_workbook
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    shown = danish_headers(table)
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Tabel"
-    sheet.append([caption])
-    sheet.append([])
-    sheet.append([shown.index.name or ""] + [str(c) for c in shown.columns])
-    for label, row in shown.iterrows():
-        sheet.append([str(label)] + [_sheet_value(v) for v in row.tolist()])
-    sheet.append([])
-    sheet.append([f"Kilde: {source} · Periode: {period}"])
-    if note:
-        sheet.append([f"Note: {note}"])
-    sheet["A1"].font = Font(bold=True)
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-    widest = max([len(str(i)) for i in shown.index] + [len(str(shown.index.name or "")), 10])
-    sheet.column_dimensions["A"].width = min(widest + 2, 60)
-
-    # A unique name in the same folder (os.replace must not cross file systems);
-    # not mkstemp, whose 0600 mode would hide the sheet from colleagues.
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.{uuid.uuid4().hex[:8]}.xlsx")
-    try:
-        book.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    return write_workbook([table_payload(table, caption, source, period, note)], path)
 
 
 def show_table(
@@ -307,17 +317,24 @@ def show_table(
     *,
     decimals: int = 0,
 ) -> None:
-    """Show a table in the notebook and save it as ``<tables dir>/<name>.xlsx``.
+    """Show a table in the notebook, with the published cells attached for the report's workbook.
 
-    ``name`` should be unique across notebooks (e.g. ``"01_tabel_1"``); it
-    defaults to a stem made from the caption. Returns None so the cell shows the
-    table once, not a path as well.
+    One display output carries both the HTML and the table as JSON
+    (:data:`TABLE_MIMETYPE`); ``analyse run`` writes every table of a report as a
+    sheet of ``reports/tabeller/<report>.xlsx``, after the notebook has run, so
+    the workbook always matches the HTML. ``name`` is a stable identifier kept in
+    the payload (e.g. ``"01_tabel_1"``); it defaults to a stem made from the
+    caption. Returns None so the cell shows the table once.
     """
-    from IPython.display import HTML, display
+    from IPython.display import display
 
-    display(HTML(style_table(table, caption, source, period, note, decimals)))
-    write_table_xlsx(table, tables_dir() / f"{name or table_name(caption)}.xlsx",
-                     caption, source, period, note)
+    display(
+        {
+            "text/html": style_table(table, caption, source, period, note, decimals),
+            TABLE_MIMETYPE: table_payload(table, caption, source, period, note, name, decimals),
+        },
+        raw=True,
+    )
 
 
 def period_chart(
@@ -331,7 +348,9 @@ def period_chart(
     """A seaborn line chart of a rows-are-series, columns-are-half-years table.
 
     Counts from 1 to ``threshold - 1`` are left out (a chart must not show what
-    the tables suppress) and the footer says so. The y axis starts at 0 so a
+    the tables suppress) and the footer says so. Pass the *suppressed* table
+    (:func:`analyse.suppression.suppress_tables`): its ``<5``/``X`` cells are left
+    out too, so a secondary cell hidden in a table is not drawn either. The y axis starts at 0 so a
     small change does not look like a collapse.
     """
     import matplotlib.pyplot as plt
@@ -345,23 +364,25 @@ def period_chart(
         .rename("value")
         .reset_index()
     )
+    # Suppressed cells ('<5', 'X' from analyse.suppression) are not drawn; the footer says so.
+    hidden_cells = bool(long["value"].map(lambda v: isinstance(v, str) and (v == "X" or v.startswith("<"))).any())
     long["value"] = pd.to_numeric(long["value"], errors="coerce")
     long["x"] = long["period"].map({p: i for i, p in enumerate(periods)})
-    masked = False
+    masked = hidden_cells
     if threshold is not None:
         small = long["value"].between(1, threshold - 1)
-        masked = bool(small.any())
+        masked = masked or bool(small.any())
         long = long[~small]
 
     # Context managers, not sns.set_theme: a library call must not restyle the analyst's other plots.
     with sns.axes_style("whitegrid"), sns.plotting_context("notebook"):
         fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100)
-        sns.lineplot(data=long, x="x", y="value", hue="serie", marker="o", ax=ax,
-                     legend=len(table.index) > 1)
+        sns.lineplot(data=long, x="x", y="value", hue="serie", style="serie", markers=True,
+                     dashes=False, palette=PALETTE, ax=ax, legend=len(table.index) > 1)
         ax.set_xticks(range(len(periods)))
         # '1. halvår' over the year keeps seven or more labels readable.
         ax.set_xticklabels(["\n".join(format_half_year(p).rsplit(" ", 1)) for p in periods])
-        ax.set_xlabel("")
+        ax.set_xlabel("Halvår")
         ax.set_ylabel(ylabel)
         ax.set_ylim(bottom=0)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 2.5, 5, 10]))  # whole persons, round steps
@@ -409,6 +430,54 @@ def show_chart(
     )
 
 
+def figure_alt(fig) -> str:
+    """A Danish alt text for any matplotlib figure: its titles and its footer lines.
+
+    >>> import matplotlib; matplotlib.use("Agg"); import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(); _ = ax.set_title("Figur 2: Kontakter", loc="left")
+    >>> _ = fig.text(0, 0, "Kilde: Fremmøde · Periode: 2019"); figure_alt(fig)
+    'Diagram. Figur 2: Kontakter. Kilde: Fremmøde · Periode: 2019'
+    >>> plt.close(fig)
+    """
+    parts = []
+    if getattr(fig, "_suptitle", None) is not None and fig._suptitle.get_text():
+        parts.append(fig._suptitle.get_text())
+    for ax in fig.axes:
+        for loc in ("left", "center", "right"):
+            text = ax.get_title(loc=loc).strip()
+            if text and text not in parts:
+                parts.append(text)
+    parts += [t.get_text().strip() for t in fig.texts if t.get_text().strip()]
+    return ". ".join(["Diagram", *(p.rstrip(".") for p in parts)]) if parts else "Diagram uden titel"
+
+
+def _figure_png_with_alt(fig):
+    """IPython's PNG for a figure, plus ``alt`` metadata the report template puts on the <img>."""
+    from IPython.core.pylabtools import print_figure
+
+    return print_figure(fig, "png", bbox_inches="tight", base64=True), {"alt": figure_alt(fig)}
+
+
+def install_figure_alt_text(shell=None) -> bool:
+    """Make every matplotlib figure displayed in this kernel carry a Danish alt text.
+
+    Charts drawn by other modules with a plain ``display(fig)`` get their titles
+    and source line as the image's description. Done once, on import of this
+    module in a kernel (after the inline backend, which registers its own PNG
+    formatter when pyplot is first imported). Returns whether it was installed.
+    """
+    if shell is None:
+        ipython = sys.modules.get("IPython")  # not imported: not in a kernel, and no cost
+        shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return False
+    import matplotlib.pyplot  # noqa: F401 - loads the inline backend and its formatter first
+    from matplotlib.figure import Figure
+
+    shell.display_formatter.formatters["image/png"].for_type(Figure, _figure_png_with_alt)
+    return True
+
+
 def quality_summary(processed_dir: str | PathLike | None, source: str, label: str) -> str | None:
     """A Danish sentence on how many rows a source had and what was rejected.
 
@@ -446,3 +515,6 @@ def quality_summary(processed_dir: str | PathLike | None, source: str, label: st
         text += f" ({listed})"
     text += f", og {format_number(total['duplicates_removed'])} dubletter blev fjernet."
     return text
+
+
+install_figure_alt_text()

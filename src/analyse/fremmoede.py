@@ -69,6 +69,8 @@ ANONYMOUS_MARKERS = frozenset({"-", "--", "?", "anonym", "anonymt", "anonyme", "
 
 # Reasons as they appear in kvalitet.json and the rejected-rows file.
 R_DATE = "ugyldig eller manglende dato"
+# An attendance is registered after it happened: a date after the day of cleaning is a typo.
+R_FUTURE = "dato i fremtiden"
 R_ANTAL = "ugyldigt antal (skal være et helt tal over 0)"
 
 
@@ -138,15 +140,18 @@ def lookup_tilbud(values: pd.Series, mapping: LabelMapping) -> pd.Series:
 # --- the cleaning steps ------------------------------------------------------------------------
 
 
-def add_date(frame: pd.DataFrame) -> pd.DataFrame:
-    """Parse the date (any of the contract's forms); reject a bad or missing one.
+def add_date(frame: pd.DataFrame, today=None) -> pd.DataFrame:
+    """Parse the date (any of the contract's forms); reject a bad or missing one, or one after ``today``.
 
-    >>> add_date(pd.DataFrame({"date_raw": ["02-09-2019", "30-02-2019", ""]}))["_reason"].tolist()
-    [None, 'ugyldig eller manglende dato', 'ugyldig eller manglende dato']
+    >>> add_date(pd.DataFrame({"date_raw": ["02-09-2019", "30-02-2019", "", "02-09-2090"]}),
+    ...          today="2020-01-01")["_reason"].tolist()
+    [None, 'ugyldig eller manglende dato', 'ugyldig eller manglende dato', 'dato i fremtiden']
     """
     out = frame.copy()
     out["date"] = parse_dates(frame["date_raw"])
-    return reject(out, out["date"].isna(), R_DATE, "Dato")
+    out = reject(out, out["date"].isna(), R_DATE, "Dato")
+    today = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today)
+    return reject(out, out["date"] > today, R_FUTURE, "Dato")
 
 
 def spelling_of_unknown(as_written: pd.Series) -> pd.Series:
@@ -368,6 +373,80 @@ def overview_table(indicators: pd.DataFrame, periods: list[str]) -> pd.DataFrame
     return table.astype("int64")
 
 
+def report_tables(
+    indicators: pd.DataFrame,
+    visits: pd.DataFrame,
+    periods: list[str],
+    threshold: int = 5,
+    known: list[str] | None = None,
+) -> dict:
+    """Every count table report 02 publishes, and their display copies suppressed *together*.
+
+    The report shows the same figures in several tables: Tabel 3's contacts are
+    Tabel 4's ``I alt`` and its visits Tabel 6's ``I alt``; Tabel 5 breaks
+    ``Uoplyst tilbud`` of Tabel 4 down by name; Tabel 9 repeats cells of Tabel 4
+    and 6. Suppressed one table at a time, a cell hidden in one could be read in
+    another, so all are passed to :func:`analyse.suppression.suppress_tables` with
+    those links. Returns ``{"raw": {...}, "shown": {...}, "gaps": ..., "beside": ...}``
+    with keys ``tabel3``, ``tabel4``, ``tabel5``, ``tabel6``, ``tabel9`` (Tabel 9 is
+    indexed by (tilbud, half-year); empty tables where there is nothing to show).
+    """
+    from analyse import suppression
+    from analyse.gaps import find_gaps
+
+    known = known_tilbud() if known is None else list(known)
+    t3 = overview_table(indicators, periods)
+    t4 = tabel4(indicators, periods, known=known)
+    # Tilbud without contacts in the whole period are left out; Uoplyst tilbud and I alt always shown.
+    used = (t4.drop(index=[UOPLYST, "I alt"]) > 0).any(axis=1)
+    t4 = t4.loc[[*used[used].index, UOPLYST, "I alt"]]
+    t5 = unknown_tilbud_table(indicators, periods, known=known)
+    t5 = t5[(t5 > 0).any(axis=1)] if len(t5) else t5
+    t6 = visits_table(indicators, periods, known=known)
+    t6 = t6.loc[[t for t in t6.index if t in t4.index]]
+    found = find_gaps(visits) if not visits.empty else pd.DataFrame(
+        columns=["tilbud", "period", "first_week", "last_week", "first_day", "last_day", "weeks",
+                 "median_weekly_visits", "estimated_visits"])
+    beside = gaps_beside_published(found, indicators, periods) if not found.empty else pd.DataFrame(
+        columns=["Tilbud", "Halvår", "Kontakter (registreret)", "Besøg (registreret)",
+                 "Skønnet antal manglende besøg", "Skøn i pct. af registrerede besøg"])
+    t9 = beside.set_index(["Tilbud", "Halvår"])[
+        ["Kontakter (registreret)", "Besøg (registreret)", "Skønnet antal manglende besøg"]]
+
+    tables = {
+        "tabel3": t3,
+        "tabel4": suppression.CountTable(t4, total_row="I alt"),
+        "tabel6": suppression.CountTable(t6, total_row="I alt"),
+    }
+    if len(t5):
+        tables["tabel5"] = t5
+    if len(t9):
+        tables["tabel9"] = t9
+    links = suppression.same_row("tabel3", "Kontakter", "tabel4", "I alt", periods)
+    links += suppression.same_row("tabel3", "Besøg (registreringer)", "tabel6", "I alt", periods)
+    relations = []
+    if len(t5):
+        for period in periods:
+            # Named parts of Uoplyst tilbud; when they are all of it, it is an equation.
+            kind = "eq" if t5[period].sum() == t4.at[UOPLYST, period] else "le"
+            relations.append(suppression.Relation(
+                tuple(("tabel5", name, period) for name in t5.index), ("tabel4", UOPLYST, period), kind))
+    for tilbud, period in t9.index:
+        if period not in periods:
+            continue
+        if tilbud in t4.index:
+            links.append((("tabel9", (tilbud, period), "Kontakter (registreret)"), ("tabel4", tilbud, period)))
+        elif len(t5) and tilbud in t5.index:
+            links.append((("tabel9", (tilbud, period), "Kontakter (registreret)"), ("tabel5", tilbud, period)))
+        if tilbud in t6.index:
+            links.append((("tabel9", (tilbud, period), "Besøg (registreret)"), ("tabel6", tilbud, period)))
+    shown = suppression.suppress_tables(tables, threshold, links=links, relations=relations)
+    shown.setdefault("tabel5", t5.astype(object))
+    shown.setdefault("tabel9", t9.astype(object))
+    raw = {"tabel3": t3, "tabel4": t4, "tabel5": t5, "tabel6": t6, "tabel9": t9}
+    return {"raw": raw, "shown": shown, "gaps": found, "beside": beside}
+
+
 def load_visits(processed_dir: Path | str | None = None) -> pd.DataFrame:
     """The clean attendance table (``fremmoede.parquet``) of a processed folder."""
     from analyse.exceptions import ConfigError
@@ -457,11 +536,13 @@ def tilbud_chart(table: pd.DataFrame, title: str, xlabel: str, source: str, peri
     from analyse.formatting import format_half_year, format_number
 
     long = table.rename_axis(index="tilbud", columns="period").stack().rename("value").reset_index()
+    # Suppressed cells ('<5', 'X' from analyse.suppression) are not drawn; the footer says so.
+    hidden_cells = bool(long["value"].map(lambda v: isinstance(v, str) and (v == "X" or v.startswith("<"))).any())
     long["value"] = pd.to_numeric(long["value"], errors="coerce")
-    masked = False
+    masked = hidden_cells
     if threshold is not None:
         small = long["value"].between(1, threshold - 1)
-        masked = bool(small.any())
+        masked = masked or bool(small.any())
         long.loc[small, "value"] = float("nan")
     drawn = long.groupby("tilbud", sort=False)["value"].transform(lambda v: v.fillna(0).sum() > 0)
     long = long[drawn]

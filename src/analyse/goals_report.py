@@ -16,7 +16,7 @@ from analyse.formatting import MISSING, format_date, format_number, format_perce
 from analyse.goals import (
     CANNOT_JUDGE, NOT_REACHED, ON_TRACK, REACHED, STATUSES, THEMES, Goal, GoalResult, status_counts,
 )
-from analyse.suppression import primary_marker
+from analyse.suppression import primary_marker, share_hidden
 
 REPORT_TYPES = {"midtvejsstatus": "Midtvejsstatus", "slutstatus": "Slutstatus"}
 STATUS_COLOURS = {REACHED: "#2e7d32", ON_TRACK: "#1f5f8b", NOT_REACHED: "#b5651d", CANNOT_JUDGE: "#8a8a8a"}
@@ -105,8 +105,7 @@ def _hidden(result: GoalResult, threshold: int) -> bool:
     if c.n < threshold:
         return True
     if result.goal.is_share and c.successes is not None:
-        small = lambda k: 1 <= k < threshold  # noqa: E731
-        return small(c.successes) or small(c.n - c.successes)
+        return share_hidden(int(c.successes), int(c.n), threshold)  # the one rule: analyse.suppression
     return False
 
 

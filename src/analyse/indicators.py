@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Callable, Mapping
 
+import numpy as np
 import pandas as pd
 
 from analyse.periods import half_year_bounds, half_year_of, half_year_range
@@ -69,16 +70,36 @@ def as2007_indicators(grants: pd.DataFrame, periods: list[str] | None = None) ->
     § 85 bostøtte timetakst             1       2
     """
     periods = grant_periods(grants) if periods is None else periods
-    # Integer codes make the per-period distinct counts cheap on large tables.
-    person = pd.Series(pd.factorize(grants["pseudonym"])[0], index=grants.index)
+    # Integer codes make the per-period distinct counts cheap on large tables: a person
+    # (or a person and type) counts once however many active grants it has, by marking
+    # its code in a boolean array (0 stands for a missing pseudonym, counted as one value).
+    person = pd.factorize(grants["pseudonym"])[0].astype(np.int64) + 1
+    n_person = int(person.max()) + 1 if len(person) else 1
     types = grants["ydelsestype"].astype("category")
+    type_code = types.cat.codes.to_numpy().astype(np.int64)
+    n_types = len(types.cat.categories)
+    # active_in on plain datetime64 arrays (NaT end = ongoing; NaT compares False).
+    start = grants["start_date"].to_numpy(dtype="datetime64[ns]")
+    end = grants["end_date"].to_numpy(dtype="datetime64[ns]")
+    ongoing = np.isnat(end)
     rows = []
     for period in periods:
-        active = active_in(grants["start_date"], grants["end_date"], period)
-        rows.append(("unikke_personer_visiteret_ydelse", TOTAL, period, person[active].nunique()))
-        per_type = person[active].groupby(types[active], observed=False).nunique()
+        first_day, last_day = (np.datetime64(d, "ns") for d in half_year_bounds(period))
+        active = (start <= last_day) & (ongoing | (end >= first_day))
+        seen = np.zeros(n_person, dtype=bool)
+        seen[person[active]] = True
+        rows.append(("unikke_personer_visiteret_ydelse", TOTAL, period, int(seen.sum())))
+        typed = active & (type_code >= 0)
+        pairs = type_code[typed] * n_person + person[typed]
+        if n_types * n_person <= 50_000_000:
+            marks = np.zeros(n_types * n_person, dtype=bool)
+            marks[pairs] = True
+            per_type = marks.reshape(n_types, n_person).sum(axis=1)
+        else:
+            per_type = np.bincount(np.unique(pairs) // n_person, minlength=n_types)
         rows.extend(
-            ("unikke_personer_pr_ydelsestype", str(t), period, int(n)) for t, n in per_type.items()
+            ("unikke_personer_pr_ydelsestype", str(t), period, int(n))
+            for t, n in zip(types.cat.categories, per_type)
         )
     return _frame(rows)
 
@@ -181,9 +202,20 @@ INDICATORS: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
 }
 
 
-def compute_indicators(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """All indicators for the clean tables at hand, in the contract's column order."""
-    frames = [INDICATORS[name](table) for name, table in tables.items() if name in INDICATORS]
+def indicators_by_source(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Each source's indicator rows (a source's rows depend on its own table only)."""
+    return {name: INDICATORS[name](table) for name, table in tables.items() if name in INDICATORS}
+
+
+def compute_indicators(
+    tables: Mapping[str, pd.DataFrame], by_source: Mapping[str, pd.DataFrame] | None = None
+) -> pd.DataFrame:
+    """All indicators for the clean tables at hand, in the contract's column order.
+
+    ``by_source`` (from :func:`indicators_by_source`) saves computing them again.
+    """
+    by_source = indicators_by_source(tables) if by_source is None else by_source
+    frames = list(by_source.values())
     if not frames:
         return _frame([])
     result = pd.concat(frames, ignore_index=True)

@@ -1,7 +1,8 @@
 """`analyse clean`: every source of a raw folder → processed tables, indicators and quality report.
 
-Outputs in the processed folder (all written atomically, after everything has
-been computed, so a failing or interrupted run leaves the previous outputs whole):
+Outputs in the processed folder, written after everything has been computed and
+moved into place as one set (:class:`analyse.atomic.StagedOutputs`), so a failing
+or killed run leaves the previous outputs whole, never a mix of two runs:
 
 - ``<source>.parquet``        the clean, pseudonymised table
 - ``<source>_afviste.csv``    rejected rows with reason, file and row (pseudonym, never CPR/name)
@@ -12,15 +13,18 @@ been computed, so a failing or interrupted run leaves the previous outputs whole
 
 from __future__ import annotations
 
+import json
 import logging
-import shutil
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from analyse import as2007, config, fremmoede, rusmiddel
-from analyse.atomic import write_csv, write_json, write_parquet
+from analyse.atomic import StagedOutputs, recover
 from analyse.cleaning import CleanContext, SourceResult, SourceSpec, clean_source, is_synthetic, source_files
-from analyse.indicators import compute_indicators
+from analyse.indicators import compute_indicators, indicators_by_source
 from analyse.pseudonym import load_key
 
 log = logging.getLogger(__name__)
@@ -38,11 +42,41 @@ class CleanSummary:
     results: dict[str, SourceResult]
     outputs: list[Path]
     synthetic: bool
+    # Sources taken unchanged from ``out_dir`` (``clean_all(only=...)``), and every source's indicator rows.
+    reused: dict[str, SourceResult] = field(default_factory=dict)
+    indicators: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
-def clean_all(raw_dir: Path, out_dir: Path, mappings_dir: Path | None = None) -> CleanSummary:
-    """Clean every source found under ``raw_dir`` and write the outputs to ``out_dir``."""
+def _reusable(out_dir: Path, name: str, quality: dict) -> SourceResult | None:
+    """A source's earlier result from ``out_dir`` (its Parquet table and quality entry), if whole."""
+    table = out_dir / f"{name}.parquet"
+    if not (table.is_file() and (out_dir / f"{name}_afviste.csv").is_file() and isinstance(quality.get(name), dict)):
+        return None
+    return SourceResult(name=name, clean=pd.read_parquet(table), rejected=pd.DataFrame(), quality=quality[name])
+
+
+def _earlier_quality(out_dir: Path) -> dict:
+    try:
+        data = json.loads((out_dir / "kvalitet.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def clean_all(
+    raw_dir: Path, out_dir: Path, mappings_dir: Path | None = None, only: Collection[str] | None = None
+) -> CleanSummary:
+    """Clean every source found under ``raw_dir`` and write the outputs to ``out_dir``.
+
+    With ``only``, just those sources are cleaned; the others found under ``raw_dir``
+    are taken from their earlier outputs in ``out_dir`` (cleaned after all if those are
+    missing), and the indicators are computed again from every clean table, so
+    ``indikatorer.csv`` and ``kvalitet.json`` always cover every source.
+    """
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    # A clean killed while moving its outputs into place is finished first (see atomic.StagedOutputs).
+    if recover(out_dir):
+        log.warning("en afbrudt kørsel efterlod %s halvt opdateret; den er gjort færdig", out_dir)
     synthetic = is_synthetic(raw_dir)
     context = CleanContext(
         key=load_key(synthetic=synthetic),
@@ -50,31 +84,43 @@ def clean_all(raw_dir: Path, out_dir: Path, mappings_dir: Path | None = None) ->
         synthetic=synthetic,
     )
     results: dict[str, SourceResult] = {}
+    reused: dict[str, SourceResult] = {}
+    earlier = _earlier_quality(out_dir) if only is not None else {}
     for name, spec in SPECS.items():
         files = source_files(raw_dir, name)
+        if files and only is not None and name not in only:
+            kept = _reusable(out_dir, name, earlier)
+            if kept is not None:
+                reused[name] = kept
+                continue
         if files:
             results[name] = clean_source(spec, files, context)
             log.info("%s: %d rækker ind, %d rene, %d afviste", name,
                      results[name].quality["rows_in"], len(results[name].clean), len(results[name].rejected))
-    indicators = compute_indicators({name: r.clean for name, r in results.items()})
+    every = {name: results.get(name) or reused[name] for name in SPECS if name in results or name in reused}
+    tables = {name: r.clean for name, r in every.items()}
+    by_source = indicators_by_source(tables)
+    indicators = compute_indicators(tables, by_source)
 
-    quality = {name: r.quality for name, r in results.items()}
-    outputs = []
-    for name, result in results.items():
-        outputs.append(write_parquet(out_dir / f"{name}.parquet", result.clean))
-        outputs.append(write_csv(out_dir / f"{name}_afviste.csv", result.rejected, for_excel=True))
-    outputs.append(write_csv(out_dir / "indikatorer.csv", indicators))
-    outputs.append(write_json(out_dir / "kvalitet.json", quality))
-
-    # Outputs of sources no longer in the raw folder would silently feed stale reports.
-    for name in SPECS:
-        if name not in results:
-            for stale in (out_dir / f"{name}.parquet", out_dir / f"{name}_afviste.csv"):
-                stale.unlink(missing_ok=True)
-    marker = out_dir / config.SYNTHETIC_MARKER
-    if synthetic:
-        shutil.copyfile(raw_dir / config.SYNTHETIC_MARKER, marker)
-        outputs.append(marker)
-    else:
-        marker.unlink(missing_ok=True)
-    return CleanSummary(results=results, outputs=outputs, synthetic=synthetic)
+    quality = {name: r.quality for name, r in every.items()}
+    # All outputs are written in full beside the folder first and then moved into place
+    # together, so a killed run leaves either the old set or the new one, never a mix.
+    staged = StagedOutputs(out_dir)
+    try:
+        for name, result in results.items():
+            staged.parquet(f"{name}.parquet", result.clean)
+            staged.csv(f"{name}_afviste.csv", result.rejected, for_excel=True)
+        staged.csv("indikatorer.csv", indicators)
+        staged.json("kvalitet.json", quality)
+        # Outputs of sources no longer in the raw folder would silently feed stale reports.
+        for name in SPECS:
+            if name not in every:
+                staged.remove(f"{name}.parquet", f"{name}_afviste.csv")
+        if synthetic:
+            staged.copy(raw_dir / config.SYNTHETIC_MARKER, config.SYNTHETIC_MARKER)
+        else:
+            staged.remove(config.SYNTHETIC_MARKER)
+        outputs = staged.commit()
+    finally:
+        staged.discard()
+    return CleanSummary(results=results, outputs=outputs, synthetic=synthetic, reused=reused, indicators=by_source)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,21 +92,40 @@ def detect_encoding(data: bytes, file: str) -> str:
     >>> detect_encoding("\\ufeffBeløb".encode("utf-8"), "x.csv")
     'utf-8-sig'
     """
+    return _decode_text(data, file)[0]
+
+
+def _decode_text(data: bytes, file: str) -> tuple[str, str | None]:
+    """The encoding (see :func:`detect_encoding`) and the text, where finding it decoded the file."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputFileError(file, "filen er gemt som UTF-16 (Unicode-tekst); gem den som CSV (UTF-8) eller XLSX")
+    if data.startswith(b"PK\x03\x04"):
+        raise InputFileError(file, "filen er et regneark (XLSX), men hedder ikke .xlsx; omdøb den til .xlsx")
     if b"\x00" in data[:4096]:
         raise InputFileError(file, "filen ligner ikke en tekstfil (CSV); gem den som CSV eller XLSX")
     if data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
+        return "utf-8-sig", None
     try:
-        data.decode("utf-8")
-        return "utf-8"
+        return "utf-8", data.decode("utf-8")
     except UnicodeDecodeError:
         pass
     try:
-        data.decode("cp1252")
-        return "cp1252"
+        return "cp1252", data.decode("cp1252")
     except UnicodeDecodeError as exc:
         raise InputFileError(
-            file, f"ukendt tegnsæt (hverken UTF-8 eller Windows-1252) ved byte {exc.start}"
+            file, f"ukendt tegnsæt (hverken UTF-8 eller Windows-1252) ved byte {exc.start}",
+            row=data.count(b"\n", 0, exc.start) + 1,
+        ) from None
+
+
+def _check_utf8_after_bom(data: bytes, file: str) -> None:
+    """A file that starts with a UTF-8 BOM must be UTF-8 throughout (not BOM + Windows-1252)."""
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(
+            file, f"filen begynder som UTF-8 (med BOM), men byte {exc.start} er ikke UTF-8 (blandet tegnsæt); "
+            "gem filen igen som CSV (UTF-8)", row=data.count(b"\n", 0, exc.start) + 1,
         ) from None
 
 
@@ -146,19 +166,72 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _read_csv_cells(path: Path) -> tuple[pd.DataFrame, str, str]:
-    data = path.read_bytes()
+def _line_count(data: bytes) -> int:
+    """Lines up to the last non-blank byte (``\\n``-separated; blank lines at the end not counted).
+
+    >>> _line_count(b"a;b\\r\\n1;2\\r\\n\\r\\n"), _line_count(b"a;b\\n\\n1;2"), _line_count(b"")
+    (2, 3, 0)
+    """
+    end = len(data)
+    while end and data[end - 1] in b" \t\r\n":
+        end -= 1
+    return data.count(b"\n", 0, end) + 1 if end else 0
+
+
+def _read_csv_fast(utf8: bytes, separator: str, width: int) -> pd.DataFrame | None:
+    """The cells as the C engine reads them (see :func:`_read_csv_cells`), read by pyarrow.
+
+    pyarrow is several times faster, but it skips empty lines, which would shift
+    the row numbers of every row below one. So its result is used only when it
+    has exactly one row per line of the file (no empty lines, no line breaks
+    inside quoted cells), and every row has the table's width (no narrower title
+    rows, no overlong rows). Otherwise, and on any pyarrow error, this returns
+    None and the caller reads with the C engine, which also words the precise
+    error. A pyarrow error is never shown: its text quotes row content (CPR numbers).
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        names = [f"f{i}" for i in range(width)]
+        table = pacsv.read_csv(
+            io.BytesIO(utf8),
+            read_options=pacsv.ReadOptions(column_names=names, encoding="utf8", block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=b'"' in utf8),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except Exception:  # noqa: BLE001 - any doubt: the C engine reads it (and words the error)
+        return None
+    if table.num_rows != _line_count(utf8):
+        return None
+    text = pd.StringDtype(storage="pyarrow", na_value=float("nan"))
+    cells = table.to_pandas(types_mapper={pa.string(): text}.get)
+    cells.columns = range(width)
+    return cells
+
+
+def _read_csv_cells(path: Path, data: bytes | None = None) -> tuple[pd.DataFrame, str, str]:
+    data = path.read_bytes() if data is None else data
     if not data.strip():
         raise InputFileError(path.name, "filen er tom")
-    encoding = detect_encoding(data, path.name)
+    encoding, text = _decode_text(data, path.name)
     head = data[:65536].decode(encoding, errors="ignore").splitlines()[:HEADER_SEARCH_ROWS]
     separator = detect_separator(head)
     # Title lines above the header may be narrower than the table: size the table by the
     # widest of the first lines, so only genuinely overlong data rows are errors.
     width = max(len(row) for row in csv.reader(head or [""], delimiter=separator))
+    cells = _read_csv_fast(data if encoding.startswith("utf-8") else text.encode("utf-8"), separator, width)
+    if cells is not None:
+        return cells, encoding, separator
+    if encoding == "utf-8-sig":
+        _check_utf8_after_bom(data, path.name)
     try:
         cells = pd.read_csv(
-            path,
+            io.BytesIO(data),
             sep=separator,
             encoding=encoding,
             header=None,
@@ -219,10 +292,11 @@ def read_extract(path: Path, columns: Sequence[Column]) -> RawTable:
     :class:`MissingColumnError` when a required column is absent.
     """
     path = Path(path)
+    raw_bytes = path.read_bytes()  # read once: the checksum comes from the same bytes
     if path.suffix.lower() == ".xlsx":
         cells, encoding, separator = _read_xlsx_cells(path), None, None
     else:
-        cells, encoding, separator = _read_csv_cells(path)
+        cells, encoding, separator = _read_csv_cells(path, raw_bytes)
     if cells.empty:
         raise InputFileError(path.name, "filen er tom")
 
@@ -250,7 +324,7 @@ def read_extract(path: Path, columns: Sequence[Column]) -> RawTable:
                 path.name, f"flere kolonner kan være {col.label!r} ({names}); fjern den ene", row=header_index + 1
             )
         used[positions[0]] = col.name
-        data[col.name] = body.iloc[:, positions[0]].fillna("").astype(str).str.strip().to_numpy()
+        data[col.name] = body.iloc[:, positions[0]].fillna("").astype(str).str.strip().array
 
     # Blank lines are not rows: skip them rather than reject them.
     contract_cells = data[[c.name for c in columns]]
@@ -265,6 +339,6 @@ def read_extract(path: Path, columns: Sequence[Column]) -> RawTable:
         encoding=encoding,
         separator=separator,
         header_row=header_index + 1,
-        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        sha256=hashlib.sha256(raw_bytes).hexdigest(),
         ignored_columns=ignored,
     )

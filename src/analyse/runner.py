@@ -3,7 +3,9 @@
 For every ``notebooks/*.ipynb``: execute it (parameters injected only where the
 notebook declares them), keep the executed copy under ``reports/notebooks/``,
 convert it in-process with nbconvert to ``reports/<name>.html`` without code,
-prompts or CDN scripts (images are inline, so one file can be mailed), and
+prompts or CDN scripts (images are inline, so one file can be mailed; header,
+contents, provenance footer and banners from :mod:`analyse.report_page`), write
+its tables to ``reports/tabeller/<name>.xlsx`` (:mod:`analyse.workbook`), and
 finally write ``reports/index.html``. A failing notebook does not stop the
 others; the failure is raised afterwards as one :class:`NotebookError`.
 """
@@ -16,7 +18,6 @@ import os
 import re
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -81,6 +82,7 @@ class ReportResult:
     html: Path | None
     seconds: float
     error: str | None = None
+    variant: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -137,9 +139,16 @@ def _atomic_write_text(path: Path, text: str) -> None:
         raise
 
 
-def report_html(nb: nbformat.NotebookNode, title: str) -> str:
-    """The HTML report of an executed notebook: no code, no prompts, no stderr, no CDN scripts."""
+def report_html(nb: nbformat.NotebookNode, title: str, context=None) -> str:
+    """The HTML report of an executed notebook: no code, no prompts, no stderr, no CDN scripts.
+
+    :mod:`analyse.report_page` adds the header, table of contents, provenance
+    footer and banners (``context``: a :class:`~analyse.report_page.ReportContext`)
+    and refuses a page that would fetch anything.
+    """
     from nbconvert import HTMLExporter
+
+    from analyse import report_page
 
     nb = copy.deepcopy(nb)
     nb.cells = [
@@ -161,9 +170,10 @@ def report_html(nb: nbformat.NotebookNode, title: str) -> str:
         exclude_anchor_links=True,
         language_code="da",
     )
+    facts = report_page.prepare(nb)
     exporter.raw_template = _REPORT_TEMPLATE
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    return body
+    return report_page.finish(body, facts, title, context)
 
 
 def _declared_parameters(notebook: Path) -> dict:
@@ -173,11 +183,19 @@ def _declared_parameters(notebook: Path) -> dict:
 
 
 def _check_parameters(parameters: dict, declared: dict[Path, dict]) -> None:
-    for name in parameters:
+    key = os.environ.get(config.KEY_ENV_VAR, "").strip()
+    for name, value in parameters.items():
         if _SECRET_NAME.search(name):
             raise ConfigError(
                 f"parameteren {name!r} ligner en hemmelighed; hemmeligheder må ikke gives "
                 "som notebook-parametre (de gemmes i den kørte notebook)"
+            )
+        # The value too: the pseudonymisation key or a CPR number must not end up in a notebook.
+        text = repr(value)
+        if (key and key in text) or _CPR_LIKE.search(text):
+            raise ConfigError(
+                f"parameteren {name!r} har en værdi, der ligner nøglen eller et CPR-nummer; "
+                "sådanne værdier må ikke gives som notebook-parametre (de gemmes i den kørte notebook)"
             )
     known = set().union(*declared.values()) if declared else set()
     unknown = sorted(set(parameters) - known)
@@ -223,15 +241,26 @@ def _kernel_manager_class():
 
 
 def _run_one(
-    notebook: Path, parameters: dict, reports_dir: Path
+    notebook: Path, parameters: dict, reports_dir: Path,
+    output_stem: str | None = None, variant: str | None = None, variant_title: str | None = None,
 ) -> ReportResult:
+    """Execute one notebook and write its report; never raises for the notebook's own failure.
+
+    ``output_stem`` names the report and the executed copy (default: the notebook's
+    name); a report ``variant`` (see :mod:`analyse.params`) is added to the title
+    and to messages.
+    """
     import papermill
 
     started = time.monotonic()
-    executed = reports_dir / EXECUTED_SUBDIR / notebook.name
+    stem = output_stem or notebook.stem
+    label = notebook.name if variant is None else f"{notebook.name} (variant {variant})"
+    executed = reports_dir / EXECUTED_SUBDIR / f"{stem}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
-    partial = executed.with_name(f".{notebook.stem}.partial.ipynb")
+    partial = executed.with_name(f".{stem}.partial.ipynb")
     title = notebook_title(nbformat.read(notebook, as_version=4), notebook.stem)
+    if variant is not None:
+        title = f"{title} – {variant_title or variant}"
     try:
         nb = papermill.execute_notebook(
             str(notebook),
@@ -247,16 +276,27 @@ def _run_one(
         if partial.exists():
             os.replace(partial, executed)  # kept for the analyst to open and debug
         return ReportResult(notebook, title, executed, None, time.monotonic() - started,
-                            _failure_message(notebook.name, error, executed))
+                            _failure_message(label, error, executed), variant)
     os.replace(partial, executed)
-    target = reports_dir / f"{notebook.stem}.html"
+    target = reports_dir / f"{stem}.html"
     try:
-        _atomic_write_text(target, report_html(nb, title))
+        from analyse import report_page, workbook
+
+        context = report_page.context_for(notebook, nb, parameters)
+        _atomic_write_text(target, report_html(nb, title, context))
+        workbook.write_report_workbook(nb, _tables_dir(reports_dir) / f"{stem}.xlsx",
+                                       synthetic=context.synthetic)
     except Exception as error:  # noqa: BLE001 - same: report it with the others
-        message = _scrub(f"notebook {notebook.name} kunne ikke omdannes til HTML: "
+        message = _scrub(f"notebook {label} kunne ikke omdannes til HTML: "
                          f"{type(error).__name__}: {error}")
-        return ReportResult(notebook, title, executed, None, time.monotonic() - started, message)
-    return ReportResult(notebook, title, executed, target, time.monotonic() - started)
+        return ReportResult(notebook, title, executed, None, time.monotonic() - started, message, variant)
+    return ReportResult(notebook, title, executed, target, time.monotonic() - started, None, variant)
+
+
+def _tables_dir(reports_dir: Path) -> Path:
+    """Where the reports' workbooks go: ``$ANALYSE_TABLES_DIR``, else ``reports_dir/tabeller``."""
+    value = os.environ.get(TABLES_ENV_VAR)
+    return Path(value).expanduser() if value else reports_dir / "tabeller"
 
 
 @contextmanager
@@ -284,21 +324,25 @@ def index_html(
     """The Danish index page: every report in ``reports_dir`` with title, link and time."""
     titles = {r.html.name: r.title for r in results if r.html is not None}
     reports = sorted(p for p in reports_dir.glob("*.html") if p.name != INDEX_FILE)
+    tables = _tables_dir(reports_dir)
     items = []
     for path in reports:
         title = titles.get(path.name) or _existing_title(path)
         made = format_datetime(datetime.fromtimestamp(path.stat().st_mtime))
+        book = tables / f"{path.stem}.xlsx"
+        link = ""
+        if book.is_file():  # one workbook per report, beside its link
+            href = Path(os.path.relpath(book, reports_dir)).as_posix()
+            link = f' · <a href="{html.escape(href)}">tabellerne som regneark</a> ({html.escape(book.name)})'
         items.append(
             f'<li><a href="{html.escape(path.name)}">{html.escape(title)}</a>'
-            f' <span class="tid">(dannet {made})</span></li>'
+            f'<br><span class="tid">Dannet {made}{link}</span></li>'
         )
     failed = [
         f"<li>{html.escape(r.title)} ({html.escape(r.notebook.name)}): kunne ikke dannes ved "
         "denne kørsel; en eventuel ældre udgave står ovenfor.</li>"
         for r in results if not r.ok
     ]
-    tables = reports_dir / "tabeller"
-    sheets = sorted(s for s in tables.glob("*.xlsx") if not s.name.startswith(".")) if tables.is_dir() else []
     banner = synthetic_banner(processed_dir) or ""
     parts = [
         "<!DOCTYPE html>",
@@ -307,7 +351,7 @@ def index_html(
         "<title>Rapporter</title>",
         "<style>body{font-family:system-ui,-apple-system,'Segoe UI',Arial,sans-serif;"
         "max-width:50em;margin:2em auto;padding:0 1em;line-height:1.5;color:#222}"
-        ".tid{color:#666;font-size:0.9em}li{margin:0.3em 0}</style>",
+        ".tid{color:#555;font-size:0.9em}li{margin:0.6em 0}a{color:#1f4e79}</style>",
         "</head><body>",
         banner,
         "<h1>Rapporter</h1>",
@@ -316,14 +360,7 @@ def index_html(
     ]
     if failed:
         parts += ["<h2>Fejl</h2>", "<ul>", *failed, "</ul>"]
-    if sheets:
-        parts += [
-            "<h2>Tabeller som regneark</h2>", "<ul>",
-            *(f'<li><a href="tabeller/{html.escape(s.name)}">{html.escape(s.name)}</a></li>'
-              for s in sheets),
-            "</ul>",
-        ]
-    parts += ["</body></html>", ""]
+    parts += [banner, "</body></html>", ""]
     return "\n".join(parts)
 
 
@@ -341,7 +378,7 @@ def run_notebooks(
     that declare them; a name no notebook declares is a :class:`ConfigError`, as
     is a name that looks like a secret. ``processed_dir`` is injected as the
     ``processed_dir`` parameter where declared. ``jobs`` > 1 runs notebooks in
-    parallel kernels. Raises :class:`NotebookError` naming each failed notebook,
+    parallel worker processes (:mod:`analyse.batch`). Raises :class:`NotebookError` naming each failed notebook,
     cell and error, after all notebooks have run and the index is written.
     """
     if notebooks is None:
@@ -361,16 +398,12 @@ def run_notebooks(
     _check_parameters({k: v for k, v in parameters.items() if k != "processed_dir"}, declared)
     reports_dir.mkdir(parents=True, exist_ok=True)
 
-    def job(nb: Path) -> ReportResult:
-        own = {k: v for k, v in parameters.items() if k in declared[nb]}
-        return _run_one(nb, own, reports_dir)
+    from analyse.batch import execute_jobs
+    from analyse.params import ReportJob
 
+    batch = [ReportJob(nb, {k: v for k, v in parameters.items() if k in declared[nb]}) for nb in notebooks]
     with _tables_dir_for(reports_dir):
-        if jobs > 1 and len(notebooks) > 1:
-            with ThreadPoolExecutor(max_workers=jobs) as pool:
-                results = list(pool.map(job, notebooks))
-        else:
-            results = [job(nb) for nb in notebooks]
+        results = execute_jobs(batch, reports_dir, workers=jobs)
 
     used_processed = Path(parameters["processed_dir"]) if parameters.get("processed_dir") else None
     _atomic_write_text(

@@ -68,6 +68,9 @@ R_RUSMIDDEL = "ukendt eller manglende rusmiddel"
 R_STATUS = "ukendt afslutningsstatus"
 R_END_WITHOUT_STATUS = "slutdato uden afslutningsstatus"
 R_STATUS_WITHOUT_END = "afslutningsstatus uden slutdato"
+# An episode cannot have ended after the day of cleaning (a start date in the future is a
+# planned episode and is kept; an end date in the future is a typo).
+R_END_FUTURE = "slutdato i fremtiden"
 
 
 # --- cleaning -------------------------------------------------------------------------------
@@ -118,11 +121,23 @@ def add_status(frame: pd.DataFrame, mappings_dir) -> pd.DataFrame:
     return out
 
 
+def reject_future_end(frame: pd.DataFrame, today=None) -> pd.DataFrame:
+    """Reject episodes whose end date lies after ``today`` (default: the day of cleaning).
+
+    >>> df = pd.DataFrame({"end_date": pd.to_datetime(["2019-05-01", "2090-05-01", None])})
+    >>> reject_future_end(df, today="2020-01-01")["_reason"].tolist()
+    [None, 'slutdato i fremtiden', None]
+    """
+    today = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today)
+    return reject(frame, frame["end_date"] > today, R_END_FUTURE, "Slutdato")
+
+
 def clean_rusmiddel(raw: pd.DataFrame, context: CleanContext) -> pd.DataFrame:
     """All steps; one output row per input row, rejected ones carrying a reason."""
     out = add_person(raw, context.key)
     out = add_rusmiddel(out, context.mappings_dir)
     out = add_dates(out)
+    out = reject_future_end(out)
     return add_status(out, context.mappings_dir)
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 from analyse.formatting import format_date, format_half_year, format_number, format_percent
 from analyse.published import load_published
 from analyse.rusmiddel import SUBSTANCES, outcome_table, period_bounds
-from analyse.suppression import primary_marker
+from analyse.suppression import Relation, primary_marker, share_hidden, shown_count, suppress_tables
 
 # Rows of published_figures.csv (source 004: the agreement with the city council,
 # source 000: the 2023 strategy) that describe the treatment outcomes.
@@ -104,15 +104,104 @@ def _interval_text(low: float, high: float) -> str:
     return f"{format_number(low * 100)}–{format_number(high * 100)} %"
 
 
+_DISCLOSURE_COLUMNS = ("n_shown", "share_hidden", "national_hidden")
+
+
+def _with_disclosure(rows: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """``rows`` with the disclosure columns of :func:`protect_outcomes`; computed row by row when absent."""
+    if all(c in rows for c in _DISCLOSURE_COLUMNS):
+        return rows
+    out = rows.copy()
+    out["n_shown"] = [shown_count(int(n), threshold) for n in out["n"]]
+    out["share_hidden"] = [share_hidden(int(s), int(n), threshold) for s, n in zip(out["successes"], out["n"])]
+    out["national_hidden"] = [
+        share_hidden(int(s), int(n), threshold) for s, n in zip(out["national_successes"], out["n"])
+    ]
+    return out
+
+
+def _tilings(period, others: list) -> list[list]:
+    """Ways to write ``period`` as consecutive other published periods (e.g. 2020 = 2020H1 + 2020H2)."""
+    start, end = period_bounds(period)
+    inside = [(p, *period_bounds(p)) for p in others if p != period]
+    inside = [(p, a, b) for p, a, b in inside if start <= a and b <= end and (a, b) != (start, end)]
+    found: list[list] = []
+
+    def extend(at, chain):
+        if len(found) >= 32:
+            return
+        if at == end + pd.Timedelta(days=1):
+            found.append(chain)
+            return
+        for p, a, b in inside:
+            if a == at:
+                extend(b + pd.Timedelta(days=1), [*chain, p])
+
+    extend(start, [])
+    return found
+
+
+def protect_outcomes(tables: list[pd.DataFrame], threshold: int = 5) -> list[pd.DataFrame]:
+    """Disclosure control for every outcome table a report shows, decided together.
+
+    ``tables`` are :func:`analyse.rusmiddel.outcome_table` results (any periods,
+    both substances). Each period's episodes are counted as reached / not reached
+    (local and national measure) with the completed episodes as their total, and
+    a period that is the sum of other periods shown (a year = its two half-years,
+    2020–2021 = 2020 + 2021) is declared as such, so a hidden half-year cannot be
+    worked out from the year. Returns copies with ``n_shown`` (count or marker),
+    ``share_hidden`` and ``national_hidden``; :func:`share_display_table` and
+    :func:`shares_chart` use them.
+    """
+    def key(period):
+        return period if isinstance(period, str) else tuple(str(x) for x in period)
+
+    out = [t.copy() for t in tables]
+    every = pd.concat(out, ignore_index=True)
+    decided: dict[tuple, dict] = {}
+    for group, rows in every.groupby("group", sort=False):
+        periods = list(dict.fromkeys(key(p) for p in rows["period"]))
+        first = rows.assign(_key=[key(p) for p in rows["period"]]).drop_duplicates("_key").set_index("_key")
+        counts = pd.DataFrame({
+            "s": first["successes"].astype(int), "f": (first["n"] - first["successes"]).astype(int),
+            "ns": first["national_successes"].astype(int),
+            "nf": (first["n"] - first["national_successes"]).astype(int), "n": first["n"].astype(int),
+        }).loc[periods]
+        counts.index = range(len(periods))
+        position = {p: i for i, p in enumerate(periods)}
+        relations = []
+        for i in range(len(periods)):
+            relations.append(Relation((("c", i, "s"), ("c", i, "f")), ("c", i, "n")))
+            relations.append(Relation((("c", i, "ns"), ("c", i, "nf")), ("c", i, "n")))
+        for p in periods:
+            for tiling in _tilings(p, periods):
+                for column in counts.columns:
+                    relations.append(Relation(tuple(("c", position[q], column) for q in tiling),
+                                              ("c", position[p], column)))
+        shown = suppress_tables({"c": counts}, threshold, relations=relations)["c"]
+        hidden = shown.map(lambda v: isinstance(v, str))
+        for p, i in position.items():
+            decided[(group, p)] = {
+                "n_shown": shown.at[i, "n"],
+                "share_hidden": bool(hidden.at[i, "s"] or hidden.at[i, "f"] or counts.at[i, "n"] == 0),
+                "national_hidden": bool(hidden.at[i, "ns"] or hidden.at[i, "nf"] or counts.at[i, "n"] == 0),
+            }
+    for table in out:
+        for column in _DISCLOSURE_COLUMNS:
+            table[column] = [decided[(g, key(p))][column] for g, p in zip(table["group"], table["period"])]
+    return out
+
+
 def share_display_table(outcomes: pd.DataFrame, group: str, threshold: int = 5) -> pd.DataFrame:
     """One substance's rows of :func:`analyse.rusmiddel.outcome_table` as a published table.
 
     A row per period; columns: completed episodes, share with reduction or
     abstinence and its 95 % interval, and the share counting the national
-    goal's statuses. Disclosure control: a count from 1 to ``threshold − 1`` is
-    shown as ``<5``; a share is not shown when it rests on fewer than
-    ``threshold`` episodes, nor when it would reveal that 1 to ``threshold − 1``
-    citizens did (or did not) reach the outcome.
+    goal's statuses. Disclosure control (:mod:`analyse.suppression`): a count
+    from 1 to ``threshold − 1`` is shown as ``<5``; a share is not shown when
+    :func:`~analyse.suppression.share_hidden` says so. When ``outcomes`` comes
+    from :func:`protect_outcomes`, its decisions are used instead, so figures
+    the report shows in other tables cannot undo the suppression.
 
     >>> t = pd.DataFrame({"period": ["2018H1", "2018H2"], "group": ["Stof", "Stof"], "n": [40, 3],
     ...                   "successes": [20, 1], "share": [0.5, 1 / 3], "ci_low": [0.35, 0.06],
@@ -122,25 +211,20 @@ def share_display_table(outcomes: pd.DataFrame, group: str, threshold: int = 5) 
     >>> share_display_table(t, "Stof").values.tolist()
     [[40, '50 %', '35–65 %', '–'], ['<5', '–', '–', '–']]
     """
-    rows = outcomes[outcomes["group"] == group]
-    marker = primary_marker(threshold)
+    rows = _with_disclosure(outcomes[outcomes["group"] == group], threshold)
 
-    def small(count) -> bool:
-        return 1 <= count < threshold
-
-    def shown_share(successes, n, share, low, high) -> tuple[str, str]:
-        if n < threshold or small(successes) or small(n - successes):
+    def shown_share(hidden, share, low, high) -> tuple[str, str]:
+        if hidden:
             return "–", "–"
         return format_percent(share), _interval_text(low, high)
 
     records = []
     for r in rows.itertuples(index=False):
-        share, interval = shown_share(r.successes, r.n, r.share, r.ci_low, r.ci_high)
-        national, _ = shown_share(r.national_successes, r.n, r.national_share, r.national_ci_low,
-                                  r.national_ci_high)
+        share, interval = shown_share(r.share_hidden, r.share, r.ci_low, r.ci_high)
+        national, _ = shown_share(r.national_hidden, r.national_share, r.national_ci_low, r.national_ci_high)
         records.append({
             "Periode": period_label(r.period),
-            "Afsluttede forløb": marker if small(r.n) else int(r.n),
+            "Afsluttede forløb": r.n_shown,
             "Reduktion eller ophør": share,
             "95 %-konfidensinterval": interval,
             "Nationalt mål (andel)": national,
@@ -178,11 +262,13 @@ def shares_chart(
     import matplotlib.pyplot as plt
     from matplotlib.ticker import FuncFormatter
 
-    rows = outcomes[outcomes["group"] == group].reset_index(drop=True)
+    rows = _with_disclosure(outcomes[outcomes["group"] == group].reset_index(drop=True), threshold)
     x = np.arange(len(rows))
     labels = [period_label(p) for p in rows["period"]]
     crowded = len(labels) > 8
-    shown = rows["n"] >= threshold
+    # The chart shows what the tables show, no more (a share hidden there is left out here).
+    shown = ~rows["share_hidden"].astype(bool)
+    national_shown = shown & ~rows["national_hidden"].astype(bool)
     with matplotlib.rc_context({"axes.formatter.use_locale": False}):
         fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100)
         local = rows["share"].where(shown)
@@ -191,8 +277,8 @@ def shares_chart(
             yerr=[(local - rows["ci_low"])[shown] * 100, (rows["ci_high"] - local)[shown] * 100],
             fmt="o-", color="#1f5f8b", ecolor="#8fb3cc", capsize=3, label="Reduktion eller ophør (95 %-interval)",
         )
-        national = rows["national_share"].where(shown)
-        ax.plot(x[shown], national[shown] * 100, "s--", color="#8a8a8a", markersize=4,
+        national = rows["national_share"].where(national_shown)
+        ax.plot(x[national_shown], national[national_shown] * 100, "s--", color="#8a8a8a", markersize=4,
                 label="Opgjort som det nationale mål")
         if baseline is not None:
             ax.axhline(baseline * 100, color="#b5651d", linestyle=":", linewidth=1.5,
@@ -215,7 +301,7 @@ def shares_chart(
                   loc="lower left")
         footer = f"Kilde: {source} · Periode: {period}"
         if (~shown & (rows["n"] > 0)).any():
-            footer += f" · Andele på under {threshold} forløb er ikke vist."
+            footer += f" · Andele på under {threshold} forløb, eller som ville afsløre et tal under {threshold}, er ikke vist."
         fig.text(0.01, 0.01, footer, fontsize=9, ha="left", va="bottom")
         fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig
@@ -254,7 +340,7 @@ def trend_sentence(outcomes: pd.DataFrame, group: str) -> str:
     rows = outcomes[outcomes["group"] == group].set_index("period")
     try:
         result = stats.binomial_trend(rows["successes"], rows["n"])
-    except AnalyseError:
+    except (AnalyseError, OverflowError, ValueError):  # too few periods, or a model that cannot be fitted
         return "Udviklingen over tid kan ikke vurderes: der er for få perioder med afsluttede forløb."
     return stats.describe_share_trend(result, SUBJECT[group])
 
@@ -266,13 +352,32 @@ def conclusion(
     comparison_period,
     target: float | None = None,
     threshold: int = 5,
+    protected: pd.DataFrame | None = None,
 ) -> str:
-    """The Danish conclusion for one substance: baseline period against comparison period and target."""
+    """The Danish conclusion for one substance: baseline period against comparison period and target.
+
+    ``protected`` (from :func:`protect_outcomes`) holds the report's decisions on
+    which shares are hidden; without it the rule of
+    :func:`~analyse.suppression.share_hidden` is applied to the two periods.
+    """
     from analyse import stats  # statsmodels is slow to import; only reports need it
 
     table = outcome_table(episodes, [baseline_period, comparison_period])
-    rows = table[table["group"] == group]
+    rows = _with_disclosure(table[table["group"] == group], threshold)
     first, second = rows.iloc[0], rows.iloc[1]
+    # A share the tables hide is not given in words either (it would reveal a count under the threshold).
+    if protected is not None:
+        mine = _with_disclosure(protected[protected["group"] == group], threshold)
+        hidden = dict(zip(mine["period"].map(str), mine["share_hidden"]))
+        first_hidden = hidden.get(str(baseline_period), first["share_hidden"])
+        second_hidden = hidden.get(str(comparison_period), second["share_hidden"])
+    else:
+        first_hidden, second_hidden = first["share_hidden"], second["share_hidden"]
+    if first_hidden or second_hidden:
+        where = period_label(baseline_period if first_hidden else comparison_period)
+        subject = SUBJECT[group][:1].upper() + SUBJECT[group][1:]
+        return (f"{subject} kan ikke vises for {where}: der er under {threshold} afsluttede forløb, "
+                f"eller andelen ville afsløre et tal under {threshold}.")
     return stats.describe_share_change(
         int(first["successes"]), int(first["n"]), int(second["successes"]), int(second["n"]),
         first=period_label(baseline_period), second=period_label(comparison_period),

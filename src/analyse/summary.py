@@ -21,7 +21,7 @@ from analyse.formatting import (
     MISSING, format_half_year, format_number, format_percent, format_period_span, quality_summary,
 )
 from analyse.periods import half_year_range
-from analyse.suppression import primary_marker
+from analyse.suppression import primary_marker, share_hidden, shown_count
 
 SOURCE_LABELS = {
     "as2007": "AS2007 (visiterede ydelser)",
@@ -182,10 +182,11 @@ def _shown(figure: KeyFigure, i: int, threshold: int) -> str:
     """A value of a key figure for a published table (small counts and revealing shares hidden)."""
     value = figure.values[i]
     if figure.unit == "antal":
-        return primary_marker(threshold) if 1 <= value < threshold else format_number(value)
+        shown = shown_count(value, threshold)  # the one rule: analyse.suppression
+        return shown if isinstance(shown, str) else format_number(value)
     n = figure.totals[i]
     hits = round(value * n)
-    if n < threshold or 1 <= hits < threshold or 1 <= n - hits < threshold:
+    if share_hidden(hits, int(n), threshold):
         return MISSING
     return format_percent(value)
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 from stdnum.dk import cpr as stdnum_cpr
 from stdnum.exceptions import ValidationError
@@ -21,6 +23,8 @@ _CPR_STRIP = re.compile(r"[\s\-]")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Serials for 1950-01-01 .. 2099-12-31: anything else in a date column is not a date.
 _EXCEL_SERIAL_RANGE = (18264, 73050)
+# Dates written as text: years outside this range are typos or placeholders (9999), not dates.
+_TEXT_YEAR_RANGE = (1900, 2099)
 _DMY = re.compile(r"^(\d{1,2})([-./])(\d{1,2})\2(\d{4})(?:[ T]00:00(?::00)?)?$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 _SERIAL = re.compile(r"^(\d{5})(?:\.0+)?$")
@@ -38,6 +42,23 @@ def map_distinct(values: pd.Series, parse: Callable[[str], object], dtype: str |
     lookup = pd.Series(parsed, dtype=dtype if dtype else None)
     result = lookup.reindex(codes).set_axis(values.index)
     return result if dtype is None else result.astype(dtype)
+
+
+def spread(distinct: pd.Series | pd.DataFrame, codes, index: pd.Index):
+    """Results computed per distinct value, laid out again row by row (code -1 → missing).
+
+    ``codes`` are :func:`pandas.factorize` codes into ``distinct``'s rows. Works column by
+    column on the arrays (pyarrow ``take`` for strings), so a million rows cost little.
+
+    >>> spread(pd.Series(["a", "b"], dtype="string"), [1, 0, -1, 1], pd.RangeIndex(4)).tolist()
+    ['b', 'a', <NA>, 'b']
+    """
+    if isinstance(distinct, pd.DataFrame):
+        return pd.DataFrame({name: spread(column, codes, index) for name, column in distinct.items()}, index=index)
+    array = distinct.array
+    if isinstance(array, pd.arrays.NumpyExtensionArray):  # object, bool, plain numbers: reindex as before
+        return pd.Series(distinct.reset_index(drop=True).reindex(codes).to_numpy(), index=index, name=distinct.name)
+    return pd.Series(array.take(codes, allow_fill=True), index=index, name=distinct.name)
 
 
 def normalise_cpr_text(text: str) -> str | None:
@@ -60,13 +81,22 @@ def normalise_cpr_text(text: str) -> str | None:
         digits = "0" + digits
     if len(digits) != 10 or not digits.isdigit():
         return None
-    try:
-        born = stdnum_cpr.get_birth_date(digits)
-    except (ValidationError, ValueError):
-        return None
-    if born > dt.date.today():
+    born = _birth_date(digits[:7])
+    if born is None or born > dt.date.today():
         return None
     return digits
+
+
+@lru_cache(maxsize=65536)
+def _birth_date(first7: str) -> dt.date | None:
+    """The birth date the first seven digits give (python-stdnum's rules), None if none.
+
+    Cached: a municipality's persons share a few tens of thousands of birth dates.
+    """
+    try:
+        return stdnum_cpr.get_birth_date(first7)
+    except (ValidationError, ValueError):
+        return None
 
 
 def birth_year(cpr10: str) -> int:
@@ -75,7 +105,8 @@ def birth_year(cpr10: str) -> int:
     >>> birth_year("0102031234"), birth_year("0102034234")
     (1903, 2003)
     """
-    return stdnum_cpr.get_birth_date(cpr10).year
+    born = _birth_date(cpr10[:7])
+    return stdnum_cpr.get_birth_date(cpr10).year if born is None else born.year
 
 
 def sex(cpr10: str) -> str:
@@ -102,16 +133,17 @@ def parse_cprs(values: pd.Series) -> pd.DataFrame:
         cpr10 = normalise_cpr_text(text)
         cprs.append(cpr10)
         years.append(birth_year(cpr10) if cpr10 else None)
-    cpr = pd.Series(cprs, dtype="string").reindex(codes).set_axis(values.index)
+    cpr = pd.Series(cprs, dtype="string")
     # The CPR rule: an odd last digit is a man, an even one a woman.
     sex_by_digit = {str(d): ("M" if d % 2 else "K") for d in range(10)}
-    return pd.DataFrame(
+    distinct = pd.DataFrame(
         {
             "cpr": cpr,
-            "birth_year": pd.Series(years, dtype="Int64").reindex(codes).set_axis(values.index),
+            "birth_year": pd.Series(years, dtype="Int64"),
             "sex": cpr.str[-1].map(sex_by_digit).astype("string"),
         }
     )
+    return spread(distinct, codes, values.index)
 
 
 def parse_date_text(text: str) -> pd.Timestamp | None:
@@ -121,13 +153,25 @@ def parse_date_text(text: str) -> pd.Timestamp | None:
     ['2019-09-02', '2019-09-02', '2019-09-02', '2019-09-02', '2019-09-02']
     >>> parse_date_text("31-02-2018") is None
     True
+
+    Years outside 1900-2099 are not dates here (a typo such as 2918, or 9999 written
+    for "no end"): they would not fit the nanosecond date type and are rejected.
+
+    >>> parse_date_text("01-02-2918") is None, parse_date_text("31-12-9999") is None
+    (True, True)
     """
     text = str(text).strip()
     try:
         if m := _DMY.match(text):
-            return pd.Timestamp(dt.date(int(m.group(4)), int(m.group(3)), int(m.group(1))))
-        if m := _YMD.match(text):
-            return pd.Timestamp(dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+            day, month, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        elif m := _YMD.match(text):
+            year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        else:
+            year = None
+        if year is not None:
+            if not _TEXT_YEAR_RANGE[0] <= year <= _TEXT_YEAR_RANGE[1]:
+                return None
+            return pd.Timestamp(dt.date(year, month, day))
     except ValueError:  # a date that does not exist, like 31-02-2018
         return None
     if m := _SERIAL.match(text):
@@ -143,8 +187,11 @@ def parse_dates(values: pd.Series) -> pd.Series:
     >>> parse_dates(pd.Series(["01-01-2018", "", "bad"])).isna().tolist()
     [False, True, True]
     """
-    parsed = map_distinct(values, parse_date_text)
-    return pd.to_datetime(parsed, errors="coerce").astype("datetime64[ns]")
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    parsed = pd.to_datetime(pd.Series([parse_date_text(u) for u in uniques], dtype=object), errors="coerce")
+    # One NaT at the end: code -1 (a missing value) picks it.
+    lookup = np.append(parsed.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))
+    return pd.Series(lookup[codes], index=values.index, dtype="datetime64[ns]")
 
 
 _PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
@@ -184,6 +231,39 @@ def parse_numbers(values: pd.Series) -> pd.Series:
     >>> parse_numbers(pd.Series(["1.234,50", "", "x", "2"])).tolist()
     [1234.5, <NA>, <NA>, 2.0]
     """
+    # The common forms (``1234``, ``-1234,5``) straight to numbers in pyarrow; only the rest
+    # (thousands dots, ``kr.``, spaces, plain decimals) goes through the text rules below.
+    result = np.full(len(values), np.nan)
+    missing = np.zeros(len(values), dtype=bool)
+    rest = np.ones(len(values), dtype=bool)
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if isinstance(values.array, pd.arrays.ArrowStringArray):
+            text = pa.array(values.array)
+        else:
+            text = pa.array(values.astype(object).where(values.notna(), None).to_numpy(), type=pa.string())
+        simple = pc.fill_null(pc.match_substring_regex(text, r"^-?[0-9]+(,[0-9]+)?$"), False)
+        simple_np = simple.to_numpy(zero_copy_only=False)
+        if simple_np.any():
+            picked = pc.filter(text, simple)
+            result[simple_np] = pc.cast(pc.replace_substring(picked, ",", "."), pa.float64()).to_numpy()
+            rest = ~simple_np
+        missing = pc.is_null(text).to_numpy(zero_copy_only=False)
+        rest &= ~missing
+    except Exception:  # noqa: BLE001 - pyarrow not usable for this column: the text rules do it all
+        missing = values.isna().to_numpy()
+        rest = ~missing
+    if rest.any():
+        result[rest] = _parse_numbers_by_rules(values[rest]).to_numpy(dtype=float, na_value=np.nan)
+    out = pd.Series(result, index=values.index, dtype="Float64")
+    out[missing] = pd.NA
+    return out
+
+
+def _parse_numbers_by_rules(values: pd.Series) -> pd.Series:
+    """:func:`parse_numbers`' text rules over the distinct values (the same as :func:`parse_number_text`)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     text = pd.Series(uniques, dtype=object).astype(str)
     text = text.str.replace(r"[\s\u00a0]", "", regex=True).str.replace(r"(?i)^kr\.?|kr\.?$", "", regex=True)

@@ -1,0 +1,142 @@
+# ---
+# jupyter:
+#   jupytext:
+#     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+processed_dir: str = ""  # mappe med renset data; tom betyder projektets data/processed
+first_period: str = "2016H1"  # første halvår i rapporten
+last_period: str = "2019H1"  # sidste halvår i rapporten
+suppression_threshold: int = 5  # tal under dette vises som <5
+
+# %%
+# %matplotlib inline
+# Opsætning. Rapportens læsere skal se resultater, ikke advarsler.
+import warnings
+warnings.filterwarnings("ignore")
+
+from pathlib import Path
+
+from IPython.display import HTML, Markdown, display
+
+from analyse import config, formatting, periods, stats, suppression
+from analyse.published import ydelsestyper
+
+processed = Path(processed_dir) if processed_dir else config.PROCESSED_DIR
+halvaar = periods.half_year_range(first_period, last_period)
+periode = formatting.format_period_span(first_period, last_period)
+kilde = "AS2007 (visiterede ydelser)"
+banner = formatting.synthetic_banner(processed)
+
+# %%
+if banner:
+    display(HTML(banner))
+
+# %% [markdown]
+# # Visiterede ydelser (AS2007)
+#
+# Rapporten viser, hvor mange borgere i målgruppen der har modtaget en visiteret ydelse, i alt og fordelt på ydelsestype, halvår for halvår.
+
+# %%
+display(Markdown(f"**Periode:** {periode}. **Kilde:** {kilde}."))
+
+# %% [markdown]
+# ## Unikke personer pr. halvår
+
+# %%
+indikatorer = periods.read_indicators(processed)
+tabel1 = periods.period_table(
+    indikatorer, "unikke_personer_visiteret_ydelse", halvaar, groups=["I alt"]
+)
+tabel2 = periods.period_table(
+    indikatorer, "unikke_personer_pr_ydelsestype", halvaar, groups=ydelsestyper()
+)
+# Totalen er unikke personer (Tabel 1), ikke summen: én person kan have flere ydelsestyper.
+tabel2.loc["I alt (unikke personer)"] = tabel1.loc["I alt"]
+# Begge tabeller beskyttes sammen: Tabel 1 er den samme række som Tabel 2's total.
+vist = suppression.suppress_tables(
+    {
+        "tabel1": tabel1,
+        "tabel2": suppression.CountTable(tabel2, total_row="I alt (unikke personer)", additive=False),
+    },
+    suppression_threshold,
+    links=suppression.same_row("tabel1", "I alt", "tabel2", "I alt (unikke personer)", halvaar),
+)
+vist1, vist2 = vist["tabel1"], vist["tabel2"]
+formatting.show_table(
+    vist1.rename_axis(""),
+    caption="Tabel 1: Unikke personer, der har modtaget en visiteret ydelse",
+    source=kilde,
+    period=periode,
+    note=suppression.suppression_note(vist1, suppression_threshold),
+    name="01_tabel_1_unikke_personer",
+)
+
+# %%
+formatting.show_chart(
+    vist1,
+    title="Figur 1: Unikke personer med en visiteret ydelse",
+    ylabel="Personer",
+    source=kilde,
+    period=periode,
+    threshold=suppression_threshold,
+)
+
+# %%
+trend = stats.poisson_trend(tabel1.loc["I alt"])
+display(Markdown(stats.describe_trend(trend, "antallet af unikke personer med en visiteret ydelse")))
+
+# %% [markdown]
+# ## Fordelt på ydelsestype
+
+# %%
+formatting.show_table(
+    vist2.rename_axis("Ydelsestype"),
+    caption="Tabel 2: Unikke personer, der har modtaget en visiteret ydelse, fordelt på ydelsestype",
+    source=kilde,
+    period=periode,
+    note=" ".join(filter(None, [
+        "En person med flere ydelsestyper tælles under hver type, men kun én gang i 'I alt'.",
+        suppression.suppression_note(vist2, suppression_threshold),
+    ])),
+    name="01_tabel_2_pr_ydelsestype",
+)
+
+# %%
+formatting.show_chart(
+    vist2.loc[["§ 85 bostøtte timetakst", "§ 85 bostøtte døgntakst"]],
+    title="Figur 2: § 85 bostøtte – timetakst og døgntakst",
+    ylabel="Personer",
+    source=kilde,
+    period=periode,
+    threshold=suppression_threshold,
+)
+
+# %% [markdown]
+# ## Om tallene
+#
+# **Hvem tælles?** En person tælles i et halvår, hvis vedkommende har mindst én visiteret ydelse, der er aktiv i halvåret: ydelsen er bevilget fra senest halvårets sidste dag, og den har enten ingen slutdato eller slutter tidligst halvårets første dag. I "I alt" tælles en person kun én gang pr. halvår; i fordelingen på ydelsestype tælles personen under hver type, vedkommende har haft i halvåret.
+#
+# **Kilde.** Udtræk af visiterede ydelser fra fagsystemet AS2007. Ydelsestyperne er samlet i de kategorier, der bruges i den politiske rapportering. Personerne er pseudonymiserede; rapporten indeholder ingen CPR-numre eller navne.
+#
+# **Forbehold.** Tallene afhænger af, hvordan bevillinger er registreret i AS2007. En bevilling, der ikke er afsluttet i systemet, tæller med, selv om borgeren er stoppet, og registreringer kan være rettet efter tidligere udtræk. Tal i tidligere offentliggjorte opgørelser kan derfor afvige en smule.
+
+# %%
+kvalitet = formatting.quality_summary(processed, "as2007", "AS2007")
+if kvalitet:
+    display(Markdown(kvalitet))
+display(Markdown(stats.describe_model(trend)))
+display(Markdown(suppression.methods_note(suppression_threshold)))
+
+# %%
+if banner:
+    display(HTML(banner))

@@ -1,0 +1,623 @@
+"""`analyse build`: clean and run only what changed, judged by content, not by file times.
+
+Municipal extracts are refreshed in place, often with the same name and a new
+modification time but the same content, or the other way round. So the build
+compares SHA-256 checksums, kept in two small manifests beside the outputs:
+
+``<processed>/.manifest.json``, per source::
+
+    {"format": 1, "version": "0.1.0",
+     "sources": {"as2007": {
+         "inputs":  {"raw": {"<file>": sha}, "code": {"<module>.py": sha}, "data": {"<mapping>.csv": sha},
+                     "key": "<keyed id, not the key>", "synthetic": false},
+         "outputs": {"as2007.parquet": sha, "as2007_afviste.csv": sha},
+         "quality": sha, "indicators": sha, "digest": sha}},
+     "files": {"indikatorer.csv": sha, "kvalitet.json": sha, "SYNTETISKE_DATA.txt": sha | null}}
+
+A source is cleaned again when one of its inputs differs: a raw file (added,
+removed or changed content), the package code its cleaning uses (the source's
+module, :mod:`analyse.cleaning`, its indicator function, and what they import,
+found by reading their ``import`` statements; the report layer — runner, page,
+workbook — is not cleaning code), a mapping or reference file, the
+pseudonym key, or the synthetic-data flag; or when its outputs are missing or no
+longer what the build wrote. The indicators are then computed again from every
+clean table (unchanged sources are read back from their Parquet files). A source's
+``digest`` covers what reports can see of it: its table, its quality entry and its
+indicator rows.
+
+``<reports>/.manifest.json``, per report (``<notebook>`` or ``<notebook>__<variant>``)::
+
+    {"format": 1, "reports": {"01_visiterede_ydelser": {
+         "notebook": "01_visiterede_ydelser.ipynb", "variant": null, "html": sha,
+         "inputs": {"notebook": sha, "parameters": {...}, "version": "0.1.0",
+                    "code": {"<module>.py": sha}, "sources": {"as2007": digest},
+                    "synthetic": sha | null, "files": {"<file a parameter names>": sha}}}}}
+
+A report runs again when its notebook, its parameters, the package version, the
+package code it imports (plus the runner's), the digest of a source it reads, the
+synthetic-data marker or a file named by a parameter changed; or when its HTML is
+missing or not the one the build wrote. A notebook says which sources it reads in
+its metadata (``"analyse": {"sources": ["as2007"]}``); one that does not is taken to
+read them all. ``--force`` rebuilds everything. Manifests are written atomically and
+only after the outputs they describe, so an interrupted build redoes work rather
+than skipping it.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import hmac
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from os import PathLike
+from pathlib import Path
+from typing import Callable, Iterable
+
+from analyse import __version__, config
+from analyse.atomic import write_json
+from analyse.exceptions import ConfigError
+
+MANIFEST = ".manifest.json"
+FORMAT = 1
+PACKAGE = "analyse"
+# Reports are converted by the runner; its code (and what it imports) shapes every page.
+REPORT_CODE_ROOTS = ("analyse.runner",)
+# The report and command layer: never part of cleaning, though charts helpers reach it by import.
+REPORT_LAYER = ("analyse.runner", "analyse.batch", "analyse.build", "analyse.cli", "analyse.params",
+                "analyse.report_page", "analyse.workbook", "analyse.__main__")
+SHARED_FILES = ("indikatorer.csv", "kvalitet.json", config.SYNTHETIC_MARKER)
+
+
+# --- hashing -----------------------------------------------------------------------------------
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _sha_json(data) -> str:
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _sha_or_none(path: Path) -> str | None:
+    return sha256_file(path) if path.is_file() else None
+
+
+def key_id(key: bytes) -> str:
+    """A keyed fingerprint of the pseudonym key: tells keys apart, reveals nothing of the key."""
+    return hmac.new(key, b"analyse-manifest-key-id", hashlib.sha256).hexdigest()[:16]
+
+
+# --- which package files a piece of code uses --------------------------------------------------
+
+
+def _module_path(module: str) -> Path | None:
+    parts = module.split(".")
+    if parts[0] != PACKAGE:
+        return None
+    base = config.PACKAGE_DIR.joinpath(*parts[1:])
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imported_modules(tree: ast.AST, module: str, is_package: bool) -> set[str]:
+    """``analyse`` modules an AST imports (at any depth: imports inside functions count)."""
+    found: set[str] = set()
+    package = module if is_package else module.rpartition(".")[0]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base_parts = package.split(".")
+                base_parts = base_parts[: len(base_parts) - (node.level - 1)]
+                base = ".".join(base_parts + ([node.module] if node.module else []))
+            else:
+                base = node.module or ""
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)  # `from analyse import x`
+    return {m for m in found if m.split(".")[0] == PACKAGE and _module_path(m) is not None}
+
+
+def _imports_of_file(path: Path, module: str) -> frozenset[str]:
+    return _imports_of_version(path, module, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=None)
+def _imports_of_version(path: Path, module: str, mtime_ns: int) -> frozenset[str]:
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return frozenset()
+    return frozenset(_imported_modules(tree, module, path.name == "__init__.py"))
+
+
+def module_closure(roots: Iterable[str], stop: Iterable[str] = (), exclude: Iterable[str] = ()) -> dict[str, Path]:
+    """The ``analyse`` modules ``roots`` import, transitively, with their files.
+
+    ``stop`` modules are included but not followed (e.g. the pipeline, which imports
+    every source); ``exclude`` modules are left out. The package's ``__init__`` (its
+    version) is always included.
+    """
+    stop, exclude = set(stop), set(exclude)
+    seen: dict[str, Path] = {}
+    todo = [PACKAGE, *roots]
+    while todo:
+        module = todo.pop()
+        if module in seen or module in exclude:
+            continue
+        path = _module_path(module)
+        if path is None:
+            continue
+        seen[module] = path
+        if module not in stop:
+            todo.extend(_imports_of_file(path, module))
+    return seen
+
+
+def _relative(path: Path) -> str:
+    try:
+        return path.relative_to(config.PACKAGE_DIR).as_posix()
+    except ValueError:
+        return path.name
+
+
+def code_hashes(modules: dict[str, Path]) -> dict[str, str]:
+    return {_relative(path): sha256_file(path) for path in sorted(set(modules.values()))}
+
+
+def package_data_hashes() -> dict[str, str]:
+    """Mappings, reference figures and templates shipped in the package."""
+    out = {}
+    for folder in ("mappings", "reference", "templates"):
+        base = config.PACKAGE_DIR / folder
+        if base.is_dir():
+            for path in sorted(base.rglob("*")):
+                if path.is_file() and not path.name.startswith(".") and "__pycache__" not in path.parts:
+                    out[path.relative_to(config.PACKAGE_DIR).as_posix()] = sha256_file(path)
+    return out
+
+
+def notebook_modules(notebook: Path) -> set[str]:
+    """The ``analyse`` modules a notebook's code cells import (magics and shell lines skipped)."""
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    found: set[str] = set()
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        source = "\n".join(
+            "" if line.lstrip().startswith(("%", "!")) else line for line in cell.source.splitlines()
+        )
+        try:
+            found |= _imported_modules(ast.parse(source), "notebook", False)
+        except SyntaxError:
+            found |= {m for m in re.findall(r"\b(analyse(?:\.\w+)*)", source) if _module_path(m)}
+    return found
+
+
+def notebook_sources(notebook: Path, known: Iterable[str]) -> tuple[str, ...]:
+    """The sources a notebook reads: its ``metadata.analyse.sources``, else every known source."""
+    import nbformat
+
+    declared = nbformat.read(notebook, as_version=4).metadata.get("analyse", {}).get("sources")
+    return tuple(declared) if declared else tuple(known)
+
+
+# --- manifests ---------------------------------------------------------------------------------
+
+
+def read_manifest(folder: Path) -> dict:
+    try:
+        data = json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return {}
+    return data
+
+
+def write_manifest(folder: Path, data: dict) -> Path:
+    return write_json(Path(folder) / MANIFEST, {"format": FORMAT, "version": __version__, **data})
+
+
+def _changed(old: dict, new: dict) -> list[str]:
+    """Names whose hash differs, was added or removed."""
+    return sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+
+
+def _names(items: list[str], limit: int = 3) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (f" og {len(items) - limit} til" if len(items) > limit else "")
+
+
+# --- cleaning ----------------------------------------------------------------------------------
+
+
+@dataclass
+class CleanPlan:
+    clean: dict[str, str] = field(default_factory=dict)  # source → why
+    skip: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    inputs: dict[str, dict] = field(default_factory=dict)
+    refresh: str | None = None  # why indicators/quality must be written again though no source is cleaned
+
+    @property
+    def needed(self) -> bool:
+        return bool(self.clean or self.removed or self.refresh)
+
+
+def _source_code(name: str, spec) -> dict[str, str]:
+    from analyse.indicators import INDICATORS
+
+    roots = {spec.clean.__module__, spec.validate.__module__, "analyse.cleaning", "analyse.atomic"}
+    if spec.describe is not None:
+        roots.add(spec.describe.__module__)
+    if name in INDICATORS:
+        roots.add(INDICATORS[name].__module__)
+    modules = module_closure(sorted(roots), stop={"analyse.pipeline"}, exclude=REPORT_LAYER)
+    modules["analyse.pipeline"] = config.PACKAGE_DIR / "pipeline.py"
+    return code_hashes(modules)
+
+
+def source_inputs(name: str, spec, files: list[Path], mappings_dir: Path, key: str, synthetic: bool) -> dict:
+    """Everything a source's clean output is a function of, as hashes."""
+    data = package_data_hashes()
+    if mappings_dir.is_dir():
+        for path in sorted(mappings_dir.glob("*.csv")):
+            data[f"bruger/{path.name}"] = sha256_file(path)
+    return {
+        "raw": {path.name: sha256_file(path) for path in files},
+        "code": _source_code(name, spec),
+        "data": data,
+        "key": key,
+        "synthetic": synthetic,
+    }
+
+
+def _why_inputs(old: dict, new: dict) -> str:
+    reasons = []
+    raw = _changed(old.get("raw", {}), new["raw"])
+    if raw:
+        reasons.append(f"udtræk ændret: {_names(raw)}")
+    code = _changed(old.get("code", {}), new["code"])
+    if code:
+        reasons.append(f"kode ændret: {_names(code)}")
+    data = _changed(old.get("data", {}), new["data"])
+    if data:
+        reasons.append(f"mapping/referencefil ændret: {_names(data)}")
+    if old.get("key") != new["key"]:
+        reasons.append("anden pseudonymnøgle")
+    if old.get("synthetic") != new["synthetic"]:
+        reasons.append("syntetisk/ægte data skiftet")
+    return "; ".join(reasons) or "ændrede input"
+
+
+def _outputs_of(folder: Path, name: str) -> dict[str, str | None]:
+    return {f: _sha_or_none(folder / f) for f in (f"{name}.parquet", f"{name}_afviste.csv")}
+
+
+def plan_clean(raw_dir: Path, processed_dir: Path, mappings_dir: Path | None = None, force: bool = False) -> CleanPlan:
+    from analyse.cleaning import is_synthetic, source_files
+    from analyse.pipeline import SPECS
+    from analyse.pseudonym import load_key
+
+    raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
+    mappings_dir = config.USER_MAPPINGS_DIR if mappings_dir is None else Path(mappings_dir)
+    manifest = read_manifest(processed_dir)
+    old_sources = manifest.get("sources", {})
+    synthetic = is_synthetic(raw_dir)
+    plan = CleanPlan()
+    key = None
+    for name, spec in SPECS.items():
+        files = source_files(raw_dir, name)
+        old = old_sources.get(name)
+        if not files:
+            if old is not None or (processed_dir / f"{name}.parquet").exists():
+                plan.removed.append(name)
+            continue
+        if key is None:
+            key = key_id(load_key(synthetic=synthetic))
+        inputs = source_inputs(name, spec, files, mappings_dir, key, synthetic)
+        plan.inputs[name] = inputs
+        if force:
+            plan.clean[name] = "--force"
+        elif old is None:
+            plan.clean[name] = "ikke renset før"
+        elif old.get("inputs") != inputs:
+            plan.clean[name] = _why_inputs(old.get("inputs", {}), inputs)
+        elif old.get("outputs") != _outputs_of(processed_dir, name):
+            plan.clean[name] = "renset data mangler eller er ændret siden sidste build"
+        else:
+            plan.skip.append(name)
+    if not plan.needed:
+        shared = manifest.get("files", {})
+        now = {f: _sha_or_none(processed_dir / f) for f in SHARED_FILES}
+        expected_marker = _sha_or_none(raw_dir / config.SYNTHETIC_MARKER) if synthetic else None
+        if shared != now or now[config.SYNTHETIC_MARKER] != expected_marker:
+            plan.refresh = "indikatorer.csv/kvalitet.json mangler eller er ændret"
+    return plan
+
+
+def _indicator_digest(frame) -> str:
+    return hashlib.sha256(frame.to_csv(sep=";", index=False).encode("utf-8")).hexdigest()
+
+
+def run_clean(plan: CleanPlan, raw_dir: Path, processed_dir: Path, mappings_dir: Path | None = None):
+    """Clean what ``plan`` says, then write the processed manifest. Returns the clean summary."""
+    from analyse.pipeline import clean_all
+
+    processed_dir = Path(processed_dir)
+    summary = clean_all(Path(raw_dir), processed_dir, mappings_dir=mappings_dir, only=set(plan.clean))
+    old = read_manifest(processed_dir).get("sources", {})
+    sources = {}
+    for name in [*summary.results, *summary.reused]:
+        result = summary.results.get(name) or summary.reused[name]
+        entry = {
+            "inputs": plan.inputs.get(name) or old.get(name, {}).get("inputs", {}),
+            "outputs": _outputs_of(processed_dir, name),
+            "quality": _sha_json(result.quality),
+            "indicators": _indicator_digest(summary.indicators[name]) if name in summary.indicators else None,
+        }
+        entry["digest"] = _sha_json({k: entry[k] for k in ("outputs", "quality", "indicators")})
+        sources[name] = entry
+    files = {f: _sha_or_none(processed_dir / f) for f in SHARED_FILES}
+    write_manifest(processed_dir, {"sources": sources, "files": files})
+    return summary
+
+
+def source_digests(processed_dir: Path) -> dict[str, str] | None:
+    """Each source's digest from the processed manifest; None if the folder no longer matches it."""
+    processed_dir = Path(processed_dir)
+    manifest = read_manifest(processed_dir)
+    if not manifest:
+        return None
+    sources = manifest.get("sources", {})
+    for name, entry in sources.items():
+        if entry.get("outputs") != _outputs_of(processed_dir, name):
+            return None
+    if manifest.get("files") != {f: _sha_or_none(processed_dir / f) for f in SHARED_FILES}:
+        return None
+    return {name: entry["digest"] for name, entry in sources.items()}
+
+
+# --- reports -----------------------------------------------------------------------------------
+
+
+def _report_code(notebook: Path) -> dict[str, str]:
+    modules = module_closure([*REPORT_CODE_ROOTS, *sorted(notebook_modules(notebook))], stop={"analyse.pipeline"})
+    return {**code_hashes(modules), **package_data_hashes()}
+
+
+def _parameter_files(parameters: dict) -> dict[str, str]:
+    """Files a parameter names (e.g. ``goals_file``), by content: a new version re-runs the report."""
+    out = {}
+    for name, value in parameters.items():
+        if name == "processed_dir" or not isinstance(value, str) or not value.strip():
+            continue
+        path = Path(value).expanduser()
+        if not path.is_absolute():
+            path = config.PROJECT_ROOT / path
+        if path.is_file():
+            out[name] = sha256_file(path)
+    return out
+
+
+def report_inputs(job, digests: dict[str, str] | None, processed_dir: Path, known_sources: Iterable[str]) -> dict:
+    notebook = Path(job.notebook)
+    sources = notebook_sources(notebook, known_sources)
+    return {
+        "notebook": sha256_file(notebook),
+        "parameters": job.parameters,
+        "version": __version__,
+        "code": _report_code(notebook),
+        "sources": None if digests is None else {s: digests.get(s) for s in sources},
+        "synthetic": _sha_or_none(Path(processed_dir) / config.SYNTHETIC_MARKER),
+        "files": _parameter_files(job.parameters),
+    }
+
+
+def _why_report(old: dict | None, inputs: dict, html: Path) -> str | None:
+    if old is None:
+        return "ikke dannet før, eller fejlede sidst"
+    if not html.is_file() or old.get("html") != sha256_file(html):
+        return "rapporten mangler eller er ændret siden sidste build"
+    before = old.get("inputs", {})
+    reasons = []
+    if inputs["sources"] is None:
+        reasons.append("renset data uden manifest (kør analyse build)")
+    elif before.get("sources") != inputs["sources"]:
+        changed = _changed(before.get("sources") or {}, inputs["sources"])
+        reasons.append(f"data ændret: {_names(changed)}")
+    if before.get("notebook") != inputs["notebook"]:
+        reasons.append("notebook ændret")
+    if before.get("parameters") != inputs["parameters"]:
+        reasons.append("parametre ændret")
+    if before.get("version") != inputs["version"]:
+        reasons.append(f"pakkeversion {before.get('version')} → {inputs['version']}")
+    code = _changed(before.get("code", {}), inputs["code"])
+    if code:
+        reasons.append(f"kode ændret: {_names(code)}")
+    if before.get("synthetic") != inputs["synthetic"]:
+        reasons.append("syntetisk-markering ændret")
+    if before.get("files") != inputs["files"]:
+        reasons.append(f"fil ændret: {_names(_changed(before.get('files', {}), inputs['files']))}")
+    return "; ".join(reasons) or None
+
+
+@dataclass
+class ReportPlan:
+    run: list = field(default_factory=list)  # (job, why)
+    skip: list = field(default_factory=list)  # jobs
+    inputs: dict = field(default_factory=dict)  # output stem → inputs
+
+
+def plan_reports(jobs: list, reports_dir: Path, processed_dir: Path, force: bool = False) -> ReportPlan:
+    from analyse.pipeline import SPECS
+
+    reports_dir = Path(reports_dir)
+    old = read_manifest(reports_dir).get("reports", {})
+    digests = source_digests(processed_dir)
+    plan = ReportPlan()
+    for job in jobs:
+        inputs = report_inputs(job, digests, processed_dir, SPECS)
+        plan.inputs[job.output_stem] = inputs
+        why = "--force" if force else _why_report(old.get(job.output_stem), inputs, reports_dir / f"{job.output_stem}.html")
+        if why:
+            plan.run.append((job, why))
+        else:
+            plan.skip.append(job)
+    return plan
+
+
+def record_reports(reports_dir: Path, plan: ReportPlan, results: list) -> None:
+    """Write the reports manifest: the reports just made; failed ones are dropped (they run next time)."""
+    reports_dir = Path(reports_dir)
+    entries = read_manifest(reports_dir).get("reports", {})
+    for result in results:
+        stem = Path(result.executed).stem
+        inputs = plan.inputs.get(stem)
+        if result.ok and result.html is not None and inputs is not None and inputs["sources"] is not None:
+            entries[stem] = {
+                "notebook": Path(result.notebook).name,
+                "variant": result.variant,
+                "html": sha256_file(Path(result.html)),
+                "inputs": inputs,
+            }
+        else:
+            entries.pop(stem, None)
+    write_manifest(reports_dir, {"reports": entries})
+
+
+# --- the whole build ---------------------------------------------------------------------------
+
+
+@dataclass
+class BuildResult:
+    cleaned: dict[str, str]
+    reports_run: list
+    reports_skipped: list
+    results: list
+    seconds: float
+
+    @property
+    def failed(self) -> list:
+        return [r for r in self.results if not r.ok]
+
+
+def find_notebooks(notebooks: Iterable[str | PathLike] | None = None) -> list[Path]:
+    if notebooks is None:
+        found = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
+        if not found:
+            raise ConfigError(f"mappen {config.NOTEBOOKS_DIR} indeholder ingen notebooks")
+        return found
+    found = [Path(nb) for nb in notebooks]
+    missing = [str(nb) for nb in found if not nb.is_file()]
+    if missing:
+        raise ConfigError(f"notebook findes ikke: {', '.join(missing)}")
+    return found
+
+
+def report_jobs(params_file: str | PathLike | None, processed_dir: Path, notebooks: list[Path] | None = None) -> list:
+    """Every report job (checked against the notebooks' parameters) for a parameters file, or defaults."""
+    from analyse.params import Variant, declared_parameters, load_params, plan_jobs
+
+    notebooks = find_notebooks(notebooks)
+    declared = declared_parameters(notebooks)
+    if params_file:
+        variants, source = load_params(params_file), f"parameterfil {Path(params_file).name}"
+    else:
+        variants, source = [Variant(None, None, {})], "parametre"
+    return plan_jobs(variants, notebooks, declared, source, processed_dir=Path(processed_dir).resolve())
+
+
+def run_reports(
+    jobs: list,
+    reports_dir: Path,
+    processed_dir: Path,
+    force: bool = True,
+    workers: int = 1,
+    executor: str = "local",
+    scheduler: str | None = None,
+    say: Callable[[str], None] = print,
+    progress: bool | None = None,
+) -> tuple[ReportPlan, list]:
+    """Run the jobs that need it (all with ``force``), write the index and the reports manifest."""
+    from analyse.batch import execute_jobs, write_index
+
+    reports_dir = Path(reports_dir)
+    plan = plan_reports(jobs, reports_dir, processed_dir, force=force)
+    for job in plan.skip:
+        say(f"  {job.label}: uændret, springes over")
+    for job, why in plan.run:
+        if not force:
+            say(f"  {job.label}: køres ({why})")
+    results = []
+    if plan.run:
+        results = execute_jobs([job for job, _ in plan.run], reports_dir, workers=workers,
+                               executor=executor, scheduler=scheduler, progress=progress)
+        write_index(reports_dir, results, Path(processed_dir))
+        record_reports(reports_dir, plan, results)
+    elif not (reports_dir / "index.html").is_file():
+        write_index(reports_dir, results, Path(processed_dir))
+    return plan, results
+
+
+def build(
+    raw_dir: Path,
+    processed_dir: Path,
+    reports_dir: Path,
+    mappings_dir: Path | None = None,
+    params_file: str | PathLike | None = None,
+    force: bool = False,
+    workers: int = 1,
+    executor: str = "local",
+    scheduler: str | None = None,
+    notebooks: list[Path] | None = None,
+    say: Callable[[str], None] = print,
+    progress: bool | None = None,
+) -> BuildResult:
+    """Clean what changed, run the reports whose inputs changed; say what was done and why.
+
+    The parameters file is checked first, so a typo stops the build before any work.
+    """
+    started = time.monotonic()
+    processed_dir, reports_dir = Path(processed_dir), Path(reports_dir)
+    jobs = report_jobs(params_file, processed_dir, notebooks)
+
+    plan = plan_clean(raw_dir, processed_dir, mappings_dir, force=force)
+    say("Rensning:")
+    for name in plan.skip:
+        say(f"  {name}: uændret, springes over")
+    for name in plan.removed:
+        say(f"  {name}: ingen udtræk længere; renset data fjernes")
+    if plan.needed:
+        for name, why in plan.clean.items():
+            say(f"  {name}: renses ({why})")
+        if plan.refresh and not plan.clean:
+            say(f"  indikatorer og kvalitet skrives igen ({plan.refresh})")
+        summary = run_clean(plan, raw_dir, processed_dir, mappings_dir)
+        for name, result in summary.results.items():
+            q = result.quality
+            say(f"  {name}: {q['rows_in']} rækker ind, {q['rows_clean']} rene, {q['rows_rejected']} afviste, "
+                f"{q['duplicates_removed']} dubletter fjernet")
+    if not (plan.clean or plan.skip):
+        say("  ingen udtræk fundet (forventer mapperne as2007/, fremmoede/, rusmiddel/)")
+
+    say("Rapporter:")
+    report_plan, results = run_reports(jobs, reports_dir, processed_dir, force=force, workers=workers,
+                                       executor=executor, scheduler=scheduler, say=say, progress=progress)
+    return BuildResult(dict(plan.clean), [j for j, _ in report_plan.run], report_plan.skip, results,
+                       time.monotonic() - started)

@@ -1,0 +1,385 @@
+"""Report variants from a parameters file (YAML), checked before anything runs.
+
+``analyse run --params FILE`` and ``analyse build --params FILE`` read a file like::
+
+    parametre:                  # optional: for every variant (a variant's own win)
+      suppression_threshold: 5
+    varianter:
+      midtvejsstatus_2021:
+        titel: Midtvejsstatus 2021          # optional: shown after the report's title
+        notebooks: [04_maalopfoelgning, 00_samlet_rapport]   # optional: default every notebook
+        parametre:
+          report_type: midtvejsstatus
+          status_date: "2021-12-31"
+      psykiatriens_hus_2019:
+        notebooks: [02_psykiatriens_hus]
+        parametre: {first_period: 2018H1, last_period: 2019H1}
+
+(English keys ``parameters``, ``variants``, ``title`` are accepted too.) Each variant
+runs its notebooks with its parameters; a parameter goes to those of the variant's
+notebooks that declare it, and at least one must. The reports of a variant are
+``reports/<notebook>__<variant>.html``. A file without ``varianter`` is the older
+form: ``name: value`` pairs for every notebook, reports under their usual names.
+
+Every variant is checked against the parameters each notebook declares
+(:func:`papermill.inspect_notebook`: names, types and defaults). An unknown name, a
+value of the wrong type, a half-year that is not ``YYYYH1``/``YYYYH2``, a date that
+is not ``YYYY-MM-DD``, or a first period after the last is a :class:`ConfigError`
+that names the file, the variant and the parameter. Papermill itself would only warn.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+
+from analyse.exceptions import ConfigError
+from analyse.periods import parse_half_year
+
+# Set by the runner, never by a parameters file: the build tracks it itself.
+RESERVED = frozenset({"processed_dir"})
+# Parameters end up in the executed notebook for anyone to read (same rule as the runner).
+_SECRET_NAME = re.compile(r"key|secret|password|passwd|token|n(ø|oe)gle|kodeord", re.IGNORECASE)
+_VARIANT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_HALF_YEAR_TEXT = re.compile(r"^\s*\d{4}[hH]\d\s*$")
+_ISO_DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_HALF_YEAR_NAME = re.compile(r"period|halvaar|halvår", re.IGNORECASE)
+_DATE_NAME = re.compile(r"(^|_)(date|dato|start|end|slut)($|_)", re.IGNORECASE)
+VARIANT_SEPARATOR = "__"
+
+_KEYS = {
+    "top": {"parametre": "parameters", "parameters": "parameters", "varianter": "variants", "variants": "variants"},
+    "variant": {"notebooks": "notebooks", "parametre": "parameters", "parameters": "parameters",
+                "titel": "title", "title": "title"},
+}
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One report variant as the file declares it (not yet checked against the notebooks)."""
+
+    name: str | None  # None: the notebooks' own run (no suffix on the report names)
+    notebooks: tuple[str, ...] | None  # notebook names without .ipynb; None = every notebook
+    parameters: dict = field(default_factory=dict)
+    title: str | None = None
+    common: dict = field(default_factory=dict)  # the file's shared 'parametre' (a variant's own win)
+
+
+@dataclass(frozen=True)
+class ReportJob:
+    """One notebook run: a notebook, the parameters it gets and the variant it belongs to."""
+
+    notebook: Path
+    parameters: dict
+    variant: str | None = None
+    title: str | None = None
+
+    @property
+    def output_stem(self) -> str:
+        """``<notebook>`` or ``<notebook>__<variant>``: the names of the HTML report and the executed copy."""
+        stem = Path(self.notebook).stem
+        return stem if self.variant is None else f"{stem}{VARIANT_SEPARATOR}{self.variant}"
+
+    @property
+    def label(self) -> str:
+        """How messages name this run: the notebook, and the variant if any."""
+        name = Path(self.notebook).name
+        return name if self.variant is None else f"{name} (variant {self.variant})"
+
+
+def _plain(value):
+    return str(value) if isinstance(value, PathLike) else value
+
+
+def _keys(mapping: dict, kind: str, where: str) -> dict:
+    known = _KEYS[kind]
+    out = {}
+    for key, value in mapping.items():
+        canonical = known.get(str(key))
+        if canonical is None:
+            raise ConfigError(
+                f"{where}: ukendt nøgle {key!r} (kendte: {', '.join(sorted(set(known)))})"
+            )
+        out[canonical] = value
+    return out
+
+
+def parse_params(data: object, source: str = "parameterfil") -> list[Variant]:
+    """The variants of a parameters file's content (already loaded from YAML).
+
+    >>> [v.name for v in parse_params({"varianter": {"a": {"parametre": {"x": 1}}, "b": {}}})]
+    ['a', 'b']
+    >>> parse_params({"first_period": "2017H1"})[0]
+    Variant(name=None, notebooks=None, parameters={'first_period': '2017H1'}, title=None, common={})
+    >>> parse_params({"varianter": {"a b": {}}})
+    Traceback (most recent call last):
+    ...
+    analyse.exceptions.ConfigError: parameterfil, variant 'a b': navnet må kun have bogstaver, tal, '_', '-' og '.' (det bliver en del af filnavnet)
+    """
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: skal være navn: værdi-par eller 'varianter:'")
+    if not ({"varianter", "variants"} & set(map(str, data))):
+        return [Variant(None, None, {str(k): _plain(v) for k, v in data.items()})]
+    top = _keys(data, "top", source)
+    common = top.get("parameters") or {}
+    if not isinstance(common, dict):
+        raise ConfigError(f"{source}: 'parametre' skal være navn: værdi-par")
+    variants = top.get("variants") or {}
+    if not isinstance(variants, dict) or not variants:
+        raise ConfigError(f"{source}: 'varianter' skal være navngivne varianter (navn: {{notebooks, parametre}})")
+    out = []
+    for name, spec in variants.items():
+        name = str(name)
+        where = f"{source}, variant {name!r}"
+        if not _VARIANT_NAME.match(name) or VARIANT_SEPARATOR in name:
+            raise ConfigError(
+                f"{where}: navnet må kun have bogstaver, tal, '_', '-' og '.' (det bliver en del af filnavnet)"
+            )
+        spec = _keys(spec or {}, "variant", where) if isinstance(spec, dict) or spec is None else None
+        if spec is None:
+            raise ConfigError(f"{where}: skal være navn: værdi-par (notebooks, parametre, titel)")
+        notebooks = spec.get("notebooks")
+        if notebooks is not None:
+            if isinstance(notebooks, str):
+                notebooks = [notebooks]
+            if not isinstance(notebooks, list) or not notebooks or not all(isinstance(n, str) for n in notebooks):
+                raise ConfigError(f"{where}: 'notebooks' skal være en liste af notebook-navne")
+            notebooks = tuple(Path(n).stem if n.endswith(".ipynb") else n for n in notebooks)
+        own = spec.get("parameters") or {}
+        if not isinstance(own, dict):
+            raise ConfigError(f"{where}: 'parametre' skal være navn: værdi-par")
+        parameters = {str(k): _plain(v) for k, v in own.items()}
+        shared = {str(k): _plain(v) for k, v in common.items() if str(k) not in parameters}
+        title = spec.get("title")
+        out.append(Variant(name, notebooks, parameters, None if title is None else str(title), shared))
+    return out
+
+
+def load_params(path: str | PathLike) -> list[Variant]:
+    """Read and parse a parameters file (YAML)."""
+    import yaml
+
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"parameterfil {path}: kan ikke læses ({type(exc).__name__})") from None
+    return parse_params(data, f"parameterfil {path.name}")
+
+
+# --- checking values against what the notebooks declare ----------------------------------------
+
+
+def _default_value(info: dict):
+    try:
+        return ast.literal_eval(str(info.get("default")))
+    except (ValueError, SyntaxError):
+        return None
+
+
+def _declared_type(info: dict) -> str | None:
+    name = str(info.get("inferred_type_name") or "").strip()
+    if name in ("str", "int", "float", "bool", "list", "dict"):
+        return name
+    if name in ("", "None"):
+        default = _default_value(info)
+        for kind in (bool, int, float, str, list, dict):  # bool before int: True is an int
+            if default is not None and type(default) is kind:
+                return kind.__name__
+    return None  # Optional[...], unions and the like: not checked
+
+
+def _kind(name: str, info: dict) -> str | None:
+    """'half-year', 'date' or None: what a text parameter holds, by its default, else its name."""
+    default = _default_value(info)
+    if isinstance(default, str) and default:
+        if _HALF_YEAR_TEXT.match(default):
+            return "half-year"
+        if _ISO_DATE_TEXT.match(default):
+            return "date"
+        return None
+    if _HALF_YEAR_NAME.search(name):
+        return "half-year"
+    if _DATE_NAME.search(name):
+        return "date"
+    return None
+
+
+def check_value(name: str, value, info: dict):
+    """``value`` as the notebook gets it; :class:`ConfigError` (reason only) if it does not fit.
+
+    >>> info = {"inferred_type_name": "str", "default": '"2016H1"'}
+    >>> check_value("first_period", "2017h2", info)
+    '2017H2'
+    >>> check_value("first_period", "2019H3", info)
+    Traceback (most recent call last):
+    ...
+    analyse.exceptions.ConfigError: ugyldigt halvår '2019H3': skriv årstal og H1 eller H2, fx '2019H1'
+    >>> check_value("status_date", dt.date(2021, 12, 31), {"inferred_type_name": "str", "default": '"2022-12-31"'})
+    '2021-12-31'
+    >>> check_value("suppression_threshold", "5", {"inferred_type_name": "int", "default": "5"})
+    Traceback (most recent call last):
+    ...
+    analyse.exceptions.ConfigError: skal være et heltal (int), ikke tekst
+    """
+    expected = _declared_type(info)
+    if value is None:
+        if _default_value(info) is None or expected is None:
+            return None
+        raise ConfigError(f"mangler en værdi (forventer {_TYPE_TEXT[expected]})")
+    if expected == "str" and isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        value = value.isoformat()  # YAML reads 2021-12-31 without quotes as a date
+    if expected is not None and not _fits(value, expected):
+        raise ConfigError(f"skal være {_TYPE_TEXT[expected]}, ikke {_type_text(value)}")
+    if isinstance(value, str):
+        kind = _kind(name, info)
+        if kind == "half-year":
+            year, half = parse_half_year(value)
+            return f"{year}H{half}"
+        if kind == "date" and value:
+            try:
+                if not _ISO_DATE_TEXT.match(value.strip()):
+                    raise ValueError
+                return dt.date.fromisoformat(value.strip()).isoformat()
+            except ValueError:
+                raise ConfigError(f"ugyldig dato {value!r}: skriv ÅÅÅÅ-MM-DD, fx '2021-12-31'") from None
+    return value
+
+
+_TYPE_TEXT = {"str": "tekst (str)", "int": "et heltal (int)", "float": "et tal (float)",
+              "bool": "true eller false (bool)", "list": "en liste", "dict": "navn: værdi-par"}
+
+
+def _type_text(value) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int):
+        return "et heltal"
+    if isinstance(value, float):
+        return "et decimaltal"
+    if isinstance(value, str):
+        return "tekst"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return "en dato"
+    if isinstance(value, list):
+        return "en liste"
+    if isinstance(value, dict):
+        return "navn: værdi-par"
+    return type(value).__name__
+
+
+def _fits(value, expected: str) -> bool:
+    if expected == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if expected == "float":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, {"str": str, "bool": bool, "list": list, "dict": dict}[expected])
+
+
+def _check_order(values: dict, where: str) -> None:
+    """``first_X`` ≤ ``last_X`` and ``X_start`` ≤ ``X_end`` where both are half-years or dates."""
+    pairs = []
+    for name in values:
+        if name.startswith("first_"):
+            pairs.append((name, "last_" + name[len("first_"):]))
+        if name.endswith("_start"):
+            pairs.append((name, name[: -len("_start")] + "_end"))
+    for first, last in pairs:
+        a, b = values.get(first), values.get(last)
+        if not (isinstance(a, str) and isinstance(b, str) and a and b):
+            continue
+        if _HALF_YEAR_TEXT.match(a) and _HALF_YEAR_TEXT.match(b):
+            before = parse_half_year(b) < parse_half_year(a)
+        elif _ISO_DATE_TEXT.match(a) and _ISO_DATE_TEXT.match(b):
+            before = b < a
+        else:
+            continue
+        if before:
+            raise ConfigError(f"{where}: {first} {a!r} ligger efter {last} {b!r}")
+
+
+def plan_jobs(
+    variants: list[Variant],
+    notebooks: list[Path],
+    declared: dict[Path, dict],
+    source: str = "parameterfil",
+    processed_dir: str | PathLike | None = None,
+) -> list[ReportJob]:
+    """Check every variant against the notebooks' declared parameters; one job per notebook and variant.
+
+    ``declared`` is :func:`papermill.inspect_notebook` per notebook. ``processed_dir``
+    goes to every notebook that declares it.
+    """
+    by_stem = {Path(nb).stem: Path(nb) for nb in notebooks}
+    jobs: list[ReportJob] = []
+    chosen_by_variant = []
+    for variant in variants:
+        where = source if variant.name is None else f"{source}, variant {variant.name!r}"
+        if variant.notebooks is None:
+            chosen = list(by_stem.values())
+        else:
+            unknown = [n for n in variant.notebooks if n not in by_stem]
+            if unknown:
+                raise ConfigError(
+                    f"{where}: ukendt notebook {unknown[0]!r} (kendte: {', '.join(sorted(by_stem))})"
+                )
+            chosen = [by_stem[n] for n in dict.fromkeys(variant.notebooks)]
+        _check_names(variant.parameters, chosen, declared, where)
+        chosen_by_variant.append((variant, where, chosen))
+    # Shared parameters: some notebook of some variant must know each.
+    every = list(dict.fromkeys(nb for _, _, chosen in chosen_by_variant for nb in chosen))
+    for variant, where, _ in chosen_by_variant:
+        _check_names(variant.common, every, declared, f"{source}, fælles 'parametre'")
+    for variant, where, chosen in chosen_by_variant:
+        for nb in chosen:
+            own = {}
+            for name, value in {**variant.common, **variant.parameters}.items():
+                if name not in declared[nb]:
+                    continue
+                try:
+                    own[name] = check_value(name, value, declared[nb][name])
+                except ConfigError as exc:
+                    raise ConfigError(f"{where}, parameter {name!r} ({nb.stem}): {exc}") from None
+            effective = {n: _default_value(info) for n, info in declared[nb].items()}
+            _check_order({**effective, **own}, f"{where} ({nb.stem})")
+            if processed_dir is not None and "processed_dir" in declared[nb]:
+                own["processed_dir"] = str(processed_dir)
+            jobs.append(ReportJob(nb, own, variant.name, variant.title))
+    seen: dict[str, ReportJob] = {}
+    for job in jobs:
+        if job.output_stem in seen:
+            raise ConfigError(f"{source}: rapporten {job.output_stem} dannes af to varianter; giv dem forskellige navne")
+        seen[job.output_stem] = job
+    return jobs
+
+
+def _check_names(parameters: dict, chosen: list[Path], declared: dict[Path, dict], where: str) -> None:
+    """Each name must be allowed and declared by at least one of ``chosen``."""
+    for name in parameters:
+        here = f"{where}, parameter {name!r}"
+        if _SECRET_NAME.search(name):
+            raise ConfigError(
+                f"{here}: ligner en hemmelighed; hemmeligheder må ikke gives som notebook-parametre "
+                "(de gemmes i den kørte notebook)"
+            )
+        if name in RESERVED:
+            raise ConfigError(f"{here}: sættes af analyse (brug --processed)")
+        if not any(name in declared[nb] for nb in chosen):
+            names = ", ".join(nb.stem for nb in chosen)
+            known = sorted(set().union(*(declared[nb] for nb in chosen)) - RESERVED)
+            raise ConfigError(
+                f"{here}: ukendt parameter; {names} kender: {', '.join(known) or 'ingen parametre'}"
+            )
+
+
+def declared_parameters(notebooks: list[Path]) -> dict[Path, dict]:
+    """:func:`papermill.inspect_notebook` for each notebook."""
+    import papermill
+
+    return {Path(nb): papermill.inspect_notebook(str(nb)) for nb in notebooks}

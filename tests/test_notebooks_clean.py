@@ -1,0 +1,41 @@
+"""The committed notebooks: no outputs, no execution counts, and a .py pair (jupytext percent) in step.
+
+Fix a failure with ``python3 make.py notebooks`` (strips outputs, syncs the pairs).
+"""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from analyse.notebook_files import notebooks, output_problems, pair_problems, strip_outputs
+
+NOTEBOOKS = notebooks()
+
+
+def test_there_are_notebooks():
+    assert {p.stem for p in NOTEBOOKS} >= {"01_visiterede_ydelser", "02_psykiatriens_hus", "03_rusmiddel"}
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_committed_without_outputs(notebook):
+    problems = output_problems(nbformat.read(notebook, as_version=4))
+    assert not problems, f"{notebook.name}: {problems}; kør `python3 make.py notebooks`"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_and_its_py_pair_hold_the_same_cells(notebook):
+    problems = pair_problems(notebook)
+    assert not problems, f"{notebook.name}: {problems}; kør `python3 make.py notebooks`"
+
+
+def test_strip_outputs(tmp_path):
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    path = tmp_path / "x.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("1", execution_count=3, outputs=[
+        new_output("execute_result", data={"text/plain": "1"}, execution_count=3)])]), path)
+    assert output_problems(nbformat.read(path, as_version=4)) == ["celle 1 har output", "celle 1 har et kørselsnummer"]
+    assert strip_outputs(path) is True
+    assert output_problems(nbformat.read(path, as_version=4)) == []
+    assert strip_outputs(path) is False
