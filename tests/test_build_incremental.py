@@ -75,7 +75,9 @@ def test_cold_build_then_a_no_change_rebuild_skips_everything(project):
     assert ran(cold) == ["a_visiterede", "b_fremmoede"]
     assert (project["reports"] / "a_visiterede.html").is_file()
     assert json.loads((project["processed"] / MANIFEST).read_text())["sources"].keys() == {"as2007", "fremmoede"}
-    assert "a_visiterede" in json.loads((project["reports"] / MANIFEST).read_text())["reports"]
+    manifest = json.loads((project["reports"] / MANIFEST).read_text())
+    assert "a_visiterede" in manifest["reports"]
+    assert len(manifest["declared"]) == 2  # the notebooks' parameters, so a no-change build skips papermill
 
     again, said = run_build(project)
     assert again.cleaned == {} and again.reports_run == []

@@ -58,7 +58,6 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from analyse import __version__, config
-from analyse.atomic import write_json
 from analyse.exceptions import ConfigError
 
 MANIFEST = ".manifest.json"
@@ -189,17 +188,28 @@ def package_data_hashes() -> dict[str, str]:
     return out
 
 
+def _notebook_json(notebook: Path) -> dict:
+    """A notebook as plain JSON (nbformat 4): cheaper than importing nbformat on a no-change build."""
+    try:
+        data = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _cell_source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
 def notebook_modules(notebook: Path) -> set[str]:
     """The ``analyse`` modules a notebook's code cells import (magics and shell lines skipped)."""
-    import nbformat
-
-    nb = nbformat.read(notebook, as_version=4)
     found: set[str] = set()
-    for cell in nb.cells:
-        if cell.cell_type != "code":
+    for cell in _notebook_json(notebook).get("cells", []):
+        if cell.get("cell_type") != "code":
             continue
         source = "\n".join(
-            "" if line.lstrip().startswith(("%", "!")) else line for line in cell.source.splitlines()
+            "" if line.lstrip().startswith(("%", "!")) else line for line in _cell_source(cell).splitlines()
         )
         try:
             found |= _imported_modules(ast.parse(source), "notebook", False)
@@ -210,10 +220,39 @@ def notebook_modules(notebook: Path) -> set[str]:
 
 def notebook_sources(notebook: Path, known: Iterable[str]) -> tuple[str, ...]:
     """The sources a notebook reads: its ``metadata.analyse.sources``, else every known source."""
-    import nbformat
-
-    declared = nbformat.read(notebook, as_version=4).metadata.get("analyse", {}).get("sources")
+    metadata = _notebook_json(notebook).get("metadata", {})
+    declared = metadata.get("analyse", {}).get("sources") if isinstance(metadata.get("analyse"), dict) else None
     return tuple(declared) if declared else tuple(known)
+
+
+def declared_parameters(notebooks: list[Path], reports_dir: Path | None = None) -> dict[Path, dict]:
+    """:func:`papermill.inspect_notebook` per notebook, remembered by the notebook's checksum.
+
+    The answers are kept in the reports manifest (``declared``, see :func:`remember_declared`),
+    so a build where no notebook changed does not import papermill at all.
+    """
+    manifest = read_manifest(reports_dir) if reports_dir is not None else {}
+    cache = manifest.get("declared") if isinstance(manifest.get("declared"), dict) else {}
+    out, missing = {}, []
+    for notebook in notebooks:
+        digest = sha256_file(notebook)
+        if digest in cache:
+            out[Path(notebook)] = cache[digest]
+        else:
+            missing.append(Path(notebook))
+    if missing:
+        from analyse.params import declared_parameters as inspect
+
+        out.update(inspect(missing))
+    return {Path(nb): out[Path(nb)] for nb in notebooks}
+
+
+def remember_declared(reports_dir: Path, declared: dict[Path, dict]) -> None:
+    """Keep the notebooks' declared parameters in the reports manifest (if they are news)."""
+    manifest = read_manifest(reports_dir)
+    cache = {sha256_file(nb): info for nb, info in declared.items()}
+    if manifest.get("declared") != cache:
+        write_manifest(reports_dir, {"reports": manifest.get("reports", {}), "declared": cache})
 
 
 # --- manifests ---------------------------------------------------------------------------------
@@ -230,6 +269,8 @@ def read_manifest(folder: Path) -> dict:
 
 
 def write_manifest(folder: Path, data: dict) -> Path:
+    from analyse.atomic import write_json  # lazily: it imports pandas
+
     return write_json(Path(folder) / MANIFEST, {"format": FORMAT, "version": __version__, **data})
 
 
@@ -498,7 +539,8 @@ def record_reports(reports_dir: Path, plan: ReportPlan, results: list) -> None:
             }
         else:
             entries.pop(stem, None)
-    write_manifest(reports_dir, {"reports": entries})
+    manifest = read_manifest(reports_dir)
+    write_manifest(reports_dir, {"reports": entries, "declared": manifest.get("declared", {})})
 
 
 # --- the whole build ---------------------------------------------------------------------------
@@ -530,17 +572,28 @@ def find_notebooks(notebooks: Iterable[str | PathLike] | None = None) -> list[Pa
     return found
 
 
-def report_jobs(params_file: str | PathLike | None, processed_dir: Path, notebooks: list[Path] | None = None) -> list:
-    """Every report job (checked against the notebooks' parameters) for a parameters file, or defaults."""
-    from analyse.params import Variant, declared_parameters, load_params, plan_jobs
+def report_jobs(
+    params_file: str | PathLike | None,
+    processed_dir: Path,
+    notebooks: list[Path] | None = None,
+    reports_dir: Path | None = None,
+) -> list:
+    """Every report job (checked against the notebooks' parameters) for a parameters file, or defaults.
+
+    With ``reports_dir``, the notebooks' declared parameters are remembered in its manifest.
+    """
+    from analyse.params import Variant, load_params, plan_jobs
 
     notebooks = find_notebooks(notebooks)
-    declared = declared_parameters(notebooks)
+    declared = declared_parameters(notebooks, reports_dir)
     if params_file:
         variants, source = load_params(params_file), f"parameterfil {Path(params_file).name}"
     else:
         variants, source = [Variant(None, None, {})], "parametre"
-    return plan_jobs(variants, notebooks, declared, source, processed_dir=Path(processed_dir).resolve())
+    jobs = plan_jobs(variants, notebooks, declared, source, processed_dir=Path(processed_dir).resolve())
+    if reports_dir is not None:
+        remember_declared(Path(reports_dir), declared)
+    return jobs
 
 
 def run_reports(
@@ -595,7 +648,7 @@ def build(
     """
     started = time.monotonic()
     processed_dir, reports_dir = Path(processed_dir), Path(reports_dir)
-    jobs = report_jobs(params_file, processed_dir, notebooks)
+    jobs = report_jobs(params_file, processed_dir, notebooks, reports_dir)
 
     plan = plan_clean(raw_dir, processed_dir, mappings_dir, force=force)
     say("Rensning:")

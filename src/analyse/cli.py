@@ -74,7 +74,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     options = _run_options(args)
     processed = Path(args.processed)
-    jobs = report_jobs(args.params, processed)  # every variant is checked before anything runs
+    jobs = report_jobs(args.params, processed, reports_dir=Path(args.reports))  # checked before anything runs
     _, results = run_reports(jobs, Path(args.reports), processed, force=True, **options)
     _print_report_summary(results)
     if any(not r.ok for r in results):
@@ -84,7 +84,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from analyse.build import build
-    from analyse.runner import NotebookError
 
     options = _run_options(args)
     outcome = build(
@@ -94,6 +93,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     _print_report_summary(outcome.results, skipped=len(outcome.reports_skipped))
     print(f"Build færdig på {outcome.seconds:.1f} s.")
     if outcome.failed:
+        from analyse.runner import NotebookError  # imported only here: nbformat is slow to import
+
         raise NotebookError(outcome.results)
     return 0
 

@@ -377,8 +377,8 @@ def run_notebooks(
     ``parameters`` (e.g. from ``analyse run --params FILE``) go to the notebooks
     that declare them; a name no notebook declares is a :class:`ConfigError`, as
     is a name that looks like a secret. ``processed_dir`` is injected as the
-    ``processed_dir`` parameter where declared. ``jobs`` > 1 runs notebooks in
-    parallel worker processes (:mod:`analyse.batch`). Raises :class:`NotebookError` naming each failed notebook,
+    ``processed_dir`` parameter where declared. ``jobs`` > 1 runs that many notebooks
+    at a time, each in its own kernel (:mod:`analyse.batch`). Raises :class:`NotebookError` naming each failed notebook,
     cell and error, after all notebooks have run and the index is written.
     """
     if notebooks is None:
