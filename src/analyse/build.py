@@ -572,6 +572,12 @@ def find_notebooks(notebooks: Iterable[str | PathLike] | None = None) -> list[Pa
     return found
 
 
+def missing_sources(notebook: Path, processed_dir: Path) -> list[str]:
+    """Sources a notebook requires (``metadata.analyse.requires``) with no clean table in ``processed_dir``."""
+    required = _notebook_json(Path(notebook)).get("metadata", {}).get("analyse", {}).get("requires", [])
+    return [name for name in required if not (Path(processed_dir) / f"{name}.parquet").is_file()]
+
+
 def report_jobs(
     params_file: str | PathLike | None,
     processed_dir: Path,
@@ -611,6 +617,16 @@ def run_reports(
     from analyse.batch import execute_jobs, write_index
 
     reports_dir = Path(reports_dir)
+    runnable = []
+    for job in jobs:
+        absent = missing_sources(job.notebook, Path(processed_dir))
+        if absent:
+            # A municipality may not have every source: skip the report, do not fail the build.
+            folders = ", ".join(f"{name}/" for name in absent)
+            say(f"  {job.label}: springes over – ingen renset data fra {folders} (læg udtræk i rå-mappen)")
+        else:
+            runnable.append(job)
+    jobs = runnable
     plan = plan_reports(jobs, reports_dir, processed_dir, force=force)
     for job in plan.skip:
         say(f"  {job.label}: uændret, springes over")
