@@ -82,21 +82,28 @@ def as2007_indicators(grants: pd.DataFrame, periods: list[str] | None = None) ->
     start = grants["start_date"].to_numpy(dtype="datetime64[ns]")
     end = grants["end_date"].to_numpy(dtype="datetime64[ns]")
     ongoing = np.isnat(end)
+    # One code per (type, person); rows without a type get an extra slot that counts for the
+    # total only. Per half-year: mark the codes of the active rows, then count per type and
+    # count persons marked under any slot.
+    slots = n_types + 1
+    pairs = np.where(type_code >= 0, type_code, n_types) * n_person + person
+    small = slots * n_person <= 50_000_000
+    marks = np.zeros(slots * n_person if small else 0, dtype=bool)
     rows = []
     for period in periods:
         first_day, last_day = (np.datetime64(d, "ns") for d in half_year_bounds(period))
         active = (start <= last_day) & (ongoing | (end >= first_day))
-        seen = np.zeros(n_person, dtype=bool)
-        seen[person[active]] = True
-        rows.append(("unikke_personer_visiteret_ydelse", TOTAL, period, int(seen.sum())))
-        typed = active & (type_code >= 0)
-        pairs = type_code[typed] * n_person + person[typed]
-        if n_types * n_person <= 50_000_000:
-            marks = np.zeros(n_types * n_person, dtype=bool)
-            marks[pairs] = True
-            per_type = marks.reshape(n_types, n_person).sum(axis=1)
+        if small:
+            marks.fill(False)
+            marks[pairs[active]] = True
+            matrix = marks.reshape(slots, n_person)
+            total = int(matrix.any(axis=0).sum())
+            per_type = matrix[:n_types].sum(axis=1)
         else:
-            per_type = np.bincount(np.unique(pairs) // n_person, minlength=n_types)
+            distinct = np.unique(pairs[active])
+            total = len(np.unique(distinct % n_person))
+            per_type = np.bincount(distinct // n_person, minlength=slots)[:n_types]
+        rows.append(("unikke_personer_visiteret_ydelse", TOTAL, period, total))
         rows.extend(
             ("unikke_personer_pr_ydelsestype", str(t), period, int(n))
             for t, n in zip(types.cat.categories, per_type)

@@ -178,6 +178,32 @@ def _line_count(data: bytes) -> int:
     return data.count(b"\n", 0, end) + 1 if end else 0
 
 
+_POOL_CHOSEN = False
+
+
+def _prefer_fast_memory_pool() -> None:
+    """Use jemalloc (else the system allocator) for pyarrow's buffers, unless the user chose one.
+
+    pyarrow's default here, mimalloc, hands fresh memory back and forth so often that a
+    1,000,000-row clean spent about 0.8 s of 3.2 s in page faults (measured: 2.4 s with
+    jemalloc or the system allocator). Set ``ARROW_DEFAULT_MEMORY_POOL`` to override.
+    """
+    global _POOL_CHOSEN
+    if _POOL_CHOSEN:
+        return
+    _POOL_CHOSEN = True
+    import os
+
+    import pyarrow as pa
+
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        return
+    try:
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
+    except (NotImplementedError, AttributeError, pa.ArrowException):
+        pa.set_memory_pool(pa.system_memory_pool())
+
+
 def _read_csv_fast(utf8: bytes, separator: str, width: int) -> pd.DataFrame | None:
     """The cells as the C engine reads them (see :func:`_read_csv_cells`), read by pyarrow.
 
@@ -189,6 +215,7 @@ def _read_csv_fast(utf8: bytes, separator: str, width: int) -> pd.DataFrame | No
     None and the caller reads with the C engine, which also words the precise
     error. A pyarrow error is never shown: its text quotes row content (CPR numbers).
     """
+    _prefer_fast_memory_pool()
     try:
         import pyarrow as pa
         import pyarrow.csv as pacsv
@@ -216,7 +243,7 @@ def _read_csv_fast(utf8: bytes, separator: str, width: int) -> pd.DataFrame | No
 
 def _read_csv_cells(path: Path, data: bytes | None = None) -> tuple[pd.DataFrame, str, str]:
     data = path.read_bytes() if data is None else data
-    if not data.strip():
+    if not data or data.isspace():  # (not data.strip(): that copies the whole file)
         raise InputFileError(path.name, "filen er tom")
     encoding, text = _decode_text(data, path.name)
     head = data[:65536].decode(encoding, errors="ignore").splitlines()[:HEADER_SEARCH_ROWS]
