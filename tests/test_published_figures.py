@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analyse.indicators import read_indicators
+from analyse.periods import read_indicators
 from analyse.pipeline import clean_all
 from analyse.published import load_published
 from analyse.sample import write_sample
@@ -16,7 +16,7 @@ def indicators(tmp_path_factory):
     base = tmp_path_factory.mktemp("published")
     write_sample(base / "raw", seed=2019)
     clean_all(base / "raw", base / "processed")
-    return read_indicators(base / "processed" / "indikatorer.csv")
+    return read_indicators(base / "processed")
 
 
 def _compare(indicators: pd.DataFrame, table: str) -> pd.DataFrame:

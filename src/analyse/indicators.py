@@ -13,15 +13,14 @@ from typing import Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from analyse.periods import half_year_bounds, half_year_of, half_year_range
+from analyse.periods import INDICATOR_COLUMNS, half_year_bounds, half_year_of, half_year_range
 from analyse.rusmiddel import rusmiddel_indicators
 
-INDICATOR_COLUMNS = ["indicator", "group", "period", "value"]
 TOTAL = "I alt"
 
 
 def _frame(rows: list[tuple[str, str, str, float]]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=INDICATOR_COLUMNS)
+    return pd.DataFrame(rows, columns=list(INDICATOR_COLUMNS))
 
 
 def active_in(start: pd.Series, end: pd.Series, period: str) -> pd.Series:
@@ -227,9 +226,4 @@ def compute_indicators(
         return _frame([])
     result = pd.concat(frames, ignore_index=True)
     result["value"] = pd.to_numeric(result["value"])
-    return result[INDICATOR_COLUMNS]
-
-
-def read_indicators(path) -> pd.DataFrame:
-    """Read ``indikatorer.csv`` back (as notebooks do)."""
-    return pd.read_csv(path, sep=";", encoding="utf-8", dtype={"group": str, "period": str})
+    return result[list(INDICATOR_COLUMNS)]

@@ -25,6 +25,7 @@ from analyse import as2007, config, fremmoede, rusmiddel
 from analyse.atomic import StagedOutputs, recover
 from analyse.cleaning import CleanContext, SourceResult, SourceSpec, clean_source, is_synthetic, source_files
 from analyse.indicators import compute_indicators, indicators_by_source
+from analyse.periods import INDICATOR_FILE
 from analyse.pseudonym import load_key
 
 log = logging.getLogger(__name__)
@@ -110,7 +111,7 @@ def clean_all(
         for name, result in results.items():
             staged.parquet(f"{name}.parquet", result.clean)
             staged.csv(f"{name}_afviste.csv", result.rejected, for_excel=True)
-        staged.csv("indikatorer.csv", indicators)
+        staged.csv(INDICATOR_FILE, indicators)
         staged.json("kvalitet.json", quality)
         # Outputs of sources no longer in the raw folder would silently feed stale reports.
         for name in SPECS:
