@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import openpyxl
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import pytest
 
 from analyse.as2007 import COLUMNS
 from analyse.exceptions import InputFileError, MissingColumnError
-from analyse.readers import detect_separator, list_extracts, read_extract
+from analyse.readers import _read_csv_fast, detect_separator, list_extracts, read_extract
 from tests.conftest import write_csv
 
 HEADER = "CPR-nr;Ydelsestype;Startdato;Slutdato;Leverandør;Timer pr. uge;Beløb"
@@ -117,3 +119,43 @@ def test_list_extracts_skips_hidden_lock_and_other_files(tmp_path):
     for name in ["b.csv", "a.XLSX", ".hidden.csv", "~$a.xlsx", "notes.docx"]:
         (tmp_path / name).write_text("x")
     assert [p.name for p in list_extracts(tmp_path)] == ["a.XLSX", "b.csv"]
+
+
+# Cells of Danish extracts: ASCII, the Danish letters and the other Windows-1252 characters
+# an export can hold (§, €, ½, NBSP), plus separators and quotes that csv quoting must protect.
+_CP1252_TEXT = st.text(
+    alphabet=st.sampled_from(list("abcXYZ019 -.,;\"'§€½æøåÆØÅéü\u00a0")), max_size=12
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(st.lists(_CP1252_TEXT, min_size=7, max_size=7), min_size=1, max_size=30),
+    encoding=st.sampled_from(["cp1252", "utf-8", "utf-8-sig"]),
+)
+def test_fast_reader_gives_the_cells_the_c_engine_gives(tmp_path_factory, rows, encoding):
+    """The pyarrow path (Windows-1252 split as bytes, decoded per distinct value) must agree
+    cell for cell with pandas' C engine reading the same file, whatever the cells hold."""
+    import csv
+    import io
+
+    import pandas as pd
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(HEADER.split(";"))
+    writer.writerows(rows)
+    path = tmp_path_factory.mktemp("fast") / "x.csv"
+    path.write_bytes(buffer.getvalue().encode(encoding))
+
+    table = read_extract(path, COLUMNS)
+    # The fast path was taken (every line is one row of the header's width), so it is what is compared.
+    fast = _read_csv_fast(path.read_bytes(), encoding, ";", len(COLUMNS))
+    assert fast is not None
+
+    expected = pd.read_csv(path, sep=";", encoding=encoding, dtype=str, keep_default_na=False, engine="c")
+    expected = expected.apply(lambda column: column.str.strip())
+    expected = expected[(expected != "").any(axis=1)].reset_index(drop=True)
+    got = table.data[[c.name for c in COLUMNS]]
+    assert got.to_numpy().tolist() == expected.to_numpy().tolist()
+    assert table.encoding == encoding

@@ -71,7 +71,9 @@ def add_person(frame: pd.DataFrame, key: bytes) -> pd.DataFrame:
     texts = pd.Series(uniques, dtype=object)
     person = parse_cprs(texts)
     valid = person["cpr"].notna()
-    person["pseudonym"] = pseudonymise(person["cpr"].where(valid, texts.str.replace(r"\s", "", regex=True)), key)
+    identifiers = person["cpr"].astype(object)
+    identifiers[~valid] = texts[~valid].str.replace(r"\s", "", regex=True)
+    person["pseudonym"] = pseudonymise(identifiers, key)
     person = spread(person, codes, frame.index)
     out = frame.copy(deep=False)  # copy-on-write: columns are shared until changed
     out["pseudonym"] = person["pseudonym"]

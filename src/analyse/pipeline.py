@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,16 +101,22 @@ def clean_all(
                      results[name].quality["rows_in"], len(results[name].clean), len(results[name].rejected))
     every = {name: results.get(name) or reused[name] for name in SPECS if name in results or name in reused}
     tables = {name: r.clean for name, r in every.items()}
-    by_source = indicators_by_source(tables)
-    indicators = compute_indicators(tables, by_source)
-
     quality = {name: r.quality for name, r in every.items()}
     # All outputs are written in full beside the folder first and then moved into place
     # together, so a killed run leaves either the old set or the new one, never a mix.
     staged = StagedOutputs(out_dir)
     try:
+        # The Parquet tables are written on a second thread while the indicators are
+        # computed: pyarrow writes without holding the GIL, and on a large extract the
+        # two take about as long each. Leaving the ``with`` waits for the writes (and
+        # re-raises their errors) before anything is committed or discarded.
+        with ThreadPoolExecutor(max_workers=1) as writer:
+            written = [writer.submit(staged.parquet, f"{name}.parquet", result.clean) for name, result in results.items()]
+            by_source = indicators_by_source(tables)
+            indicators = compute_indicators(tables, by_source)
+            for done in written:
+                done.result()
         for name, result in results.items():
-            staged.parquet(f"{name}.parquet", result.clean)
             staged.csv(f"{name}_afviste.csv", result.rejected, for_excel=True)
         staged.csv(INDICATOR_FILE, indicators)
         staged.json("kvalitet.json", quality)

@@ -121,5 +121,5 @@ def pseudonymise(identifiers: pd.Series, key: bytes) -> pd.Series:
     """
     codes, uniques = pd.factorize(identifiers, use_na_sentinel=True)
     # hmac.digest: OpenSSL's one-shot HMAC, the same value as hmac.new(...).digest(), much faster.
-    digests = [hmac.digest(key, str(u).encode("utf-8"), "sha256").hex()[:PSEUDONYM_LENGTH] for u in uniques]
+    digests = [hmac.digest(key, str(u).encode("utf-8"), "sha256").hex()[:PSEUDONYM_LENGTH] for u in uniques.tolist()]
     return pd.Series(digests, dtype="string").reindex(codes).set_axis(identifiers.index)

@@ -26,6 +26,8 @@ READABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
 SEPARATORS = (";", "\t", ",")
 # Header rows are looked for this far down: enough for a few title lines above the table.
 HEADER_SEARCH_ROWS = 15
+# The byte values Windows-1252 does not define (Python's cp1252 codec rejects them).
+CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
 
 
 @dataclass(frozen=True)
@@ -92,11 +94,6 @@ def detect_encoding(data: bytes, file: str) -> str:
     >>> detect_encoding("\\ufeffBeløb".encode("utf-8"), "x.csv")
     'utf-8-sig'
     """
-    return _decode_text(data, file)[0]
-
-
-def _decode_text(data: bytes, file: str) -> tuple[str, str | None]:
-    """The encoding (see :func:`detect_encoding`) and the text, where finding it decoded the file."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputFileError(file, "filen er gemt som UTF-16 (Unicode-tekst); gem den som CSV (UTF-8) eller XLSX")
     if data.startswith(b"PK\x03\x04"):
@@ -104,18 +101,22 @@ def _decode_text(data: bytes, file: str) -> tuple[str, str | None]:
     if b"\x00" in data[:4096]:
         raise InputFileError(file, "filen ligner ikke en tekstfil (CSV); gem den som CSV eller XLSX")
     if data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig", None
+        return "utf-8-sig"
     try:
-        return "utf-8", data.decode("utf-8")
+        data.decode("utf-8")  # (a Windows-1252 file fails at its first æ, ø or å, so this is quick)
+        return "utf-8"
     except UnicodeDecodeError:
         pass
-    try:
-        return "cp1252", data.decode("cp1252")
-    except UnicodeDecodeError as exc:
+    # Windows-1252 leaves five byte values undefined; any of them means neither encoding fits.
+    # (Searching for them is much faster than decoding the whole file, which the reader avoids.)
+    undefined = [i for i in (data.find(b) for b in CP1252_UNDEFINED) if i >= 0]
+    if undefined:
+        first = min(undefined)
         raise InputFileError(
-            file, f"ukendt tegnsæt (hverken UTF-8 eller Windows-1252) ved byte {exc.start}",
-            row=data.count(b"\n", 0, exc.start) + 1,
-        ) from None
+            file, f"ukendt tegnsæt (hverken UTF-8 eller Windows-1252) ved byte {first}",
+            row=data.count(b"\n", 0, first) + 1,
+        )
+    return "cp1252"
 
 
 def _check_utf8_after_bom(data: bytes, file: str) -> None:
@@ -204,7 +205,7 @@ def _prefer_fast_memory_pool() -> None:
         pa.set_memory_pool(pa.system_memory_pool())
 
 
-def _read_csv_fast(utf8: bytes, separator: str, width: int) -> pd.DataFrame | None:
+def _read_csv_fast(data: bytes, encoding: str, separator: str, width: int) -> pd.DataFrame | None:
     """The cells as the C engine reads them (see :func:`_read_csv_cells`), read by pyarrow.
 
     pyarrow is several times faster, but it skips empty lines, which would shift
@@ -214,6 +215,10 @@ def _read_csv_fast(utf8: bytes, separator: str, width: int) -> pd.DataFrame | No
     rows, no overlong rows). Otherwise, and on any pyarrow error, this returns
     None and the caller reads with the C engine, which also words the precise
     error. A pyarrow error is never shown: its text quotes row content (CPR numbers).
+
+    A Windows-1252 file is split into cells as bytes (separators and quotes are
+    ASCII, so that is safe) and only then decoded, column by column (see
+    :func:`_cp1252_column`), rather than transcoding the whole file first.
     """
     _prefer_fast_memory_pool()
     try:
@@ -221,19 +226,22 @@ def _read_csv_fast(utf8: bytes, separator: str, width: int) -> pd.DataFrame | No
         import pyarrow.csv as pacsv
 
         names = [f"f{i}" for i in range(width)]
+        cell_type = pa.binary() if encoding == "cp1252" else pa.string()
         table = pacsv.read_csv(
-            io.BytesIO(utf8),
-            read_options=pacsv.ReadOptions(column_names=names, encoding="utf8", block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=b'"' in utf8),
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 22),
+            parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=b'"' in data),
             convert_options=pacsv.ConvertOptions(
-                column_types={name: pa.string() for name in names},
+                column_types={name: cell_type for name in names},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
         )
+        if table.num_rows != _line_count(data):
+            return None
+        if encoding == "cp1252":
+            table = pa.table([_cp1252_column(table.column(i)) for i in range(width)], names=names)
     except Exception:  # noqa: BLE001 - any doubt: the C engine reads it (and words the error)
-        return None
-    if table.num_rows != _line_count(utf8):
         return None
     text = pd.StringDtype(storage="pyarrow", na_value=float("nan"))
     cells = table.to_pandas(types_mapper={pa.string(): text}.get)
@@ -241,17 +249,46 @@ def _read_csv_fast(utf8: bytes, separator: str, width: int) -> pd.DataFrame | No
     return cells
 
 
+def _cp1252_column(column):
+    """A column of Windows-1252 bytes as text, decoding each distinct value once.
+
+    Values of plain ASCII (CPR numbers, dates, amounts: most cells) are already valid
+    UTF-8 and are only relabelled; the others (ydelsestype, tilbud, leverandør) hold few
+    distinct values, so decoding those once each and spreading them out is cheap.
+
+    >>> import pyarrow as pa
+    >>> _cp1252_column(pa.chunked_array([["Beløb".encode("cp1252"), b"", b"12"]], pa.binary())).to_pylist()
+    ['Beløb', '', '12']
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chunks = []
+    for chunk in column.chunks:
+        # (A view, not a cast: ASCII is valid UTF-8, and only the other values are decoded.)
+        as_text = chunk.view(pa.string())
+        other = pc.invert(pc.string_is_ascii(as_text))
+        if not pc.any(other).as_py():
+            chunks.append(as_text)
+            continue
+        encoded = pc.filter(chunk, other).dictionary_encode()
+        texts = pa.array([v.decode("cp1252") for v in encoded.dictionary.to_pylist()], pa.string())
+        decoded = pa.DictionaryArray.from_arrays(encoded.indices, texts).dictionary_decode()
+        chunks.append(pc.replace_with_mask(as_text, other, decoded))
+    return pa.chunked_array(chunks, pa.string())
+
+
 def _read_csv_cells(path: Path, data: bytes | None = None) -> tuple[pd.DataFrame, str, str]:
     data = path.read_bytes() if data is None else data
     if not data or data.isspace():  # (not data.strip(): that copies the whole file)
         raise InputFileError(path.name, "filen er tom")
-    encoding, text = _decode_text(data, path.name)
+    encoding = detect_encoding(data, path.name)
     head = data[:65536].decode(encoding, errors="ignore").splitlines()[:HEADER_SEARCH_ROWS]
     separator = detect_separator(head)
     # Title lines above the header may be narrower than the table: size the table by the
     # widest of the first lines, so only genuinely overlong data rows are errors.
     width = max(len(row) for row in csv.reader(head or [""], delimiter=separator))
-    cells = _read_csv_fast(data if encoding.startswith("utf-8") else text.encode("utf-8"), separator, width)
+    cells = _read_csv_fast(data, encoding, separator, width)
     if cells is not None:
         return cells, encoding, separator
     if encoding == "utf-8-sig":

@@ -61,7 +61,7 @@ def spread(distinct: pd.Series | pd.DataFrame, codes, index: pd.Index):
     return pd.Series(array.take(codes, allow_fill=True), index=index, name=distinct.name)
 
 
-def normalise_cpr_text(text: str) -> str | None:
+def normalise_cpr_text(text: str, today: dt.date | None = None) -> str | None:
     """A CPR number as 10 digits, or None when it cannot be one.
 
     Accepts ``DDMMYY-SSSS``, ``DDMMYYSSSS``, stray spaces, and 9 digits from an
@@ -77,12 +77,12 @@ def normalise_cpr_text(text: str) -> str | None:
     True
     """
     digits = _CPR_STRIP.sub("", str(text))
-    if len(digits) == 9 and digits.isdigit():
+    if len(digits) == 9 and digits.isascii() and digits.isdigit():
         digits = "0" + digits
-    if len(digits) != 10 or not digits.isdigit():
+    if len(digits) != 10 or not (digits.isascii() and digits.isdigit()):
         return None
     born = _birth_date(digits[:7])
-    if born is None or born > dt.date.today():
+    if born is None or born > (today or dt.date.today()):
         return None
     return digits
 
@@ -129,10 +129,11 @@ def parse_cprs(values: pd.Series) -> pd.DataFrame:
     """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     cprs, years = [], []
-    for text in uniques:
-        cpr10 = normalise_cpr_text(text)
+    today = dt.date.today()
+    for text in uniques.tolist():  # (a list: iterating an Arrow-backed array item by item is slow)
+        cpr10 = normalise_cpr_text(text, today)
         cprs.append(cpr10)
-        years.append(birth_year(cpr10) if cpr10 else None)
+        years.append(_birth_date(cpr10[:7]).year if cpr10 else None)
     cpr = pd.Series(cprs, dtype="string")
     # The CPR rule: an odd last digit is a man, an even one a woman.
     sex_by_digit = {str(d): ("M" if d % 2 else "K") for d in range(10)}
