@@ -614,9 +614,14 @@ def run_reports(
     progress: bool | None = None,
 ) -> tuple[ReportPlan, list]:
     """Run the jobs that need it (all with ``force``), write the index and the reports manifest."""
+    from analyse.atomic import recover
     from analyse.batch import execute_jobs, write_index
 
     reports_dir = Path(reports_dir)
+    # A clean killed while moving its outputs into place left a journal: finish the move
+    # first, so no report reads a mix of two cleans (see atomic.StagedOutputs).
+    if recover(Path(processed_dir)):
+        say(f"  en afbrudt rensning efterlod {processed_dir} halvt opdateret; den er gjort færdig")
     runnable = []
     for job in jobs:
         absent = missing_sources(job.notebook, Path(processed_dir))
