@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analyse import as2007
+from analyse import as2007, cleaning
 from analyse.cleaning import CleanContext, clean_source
 from analyse.pipeline import clean_all
 from tests.conftest import TEST_KEY, write_csv
@@ -144,3 +144,20 @@ def test_row_accounting_holds_for_any_mix_of_rows(tmp_path, rows):
     assert sum(account["rejected_by_reason"].values()) == account["rows_rejected"]
     clean = result.clean
     assert (clean["end_date"].isna() | (clean["end_date"] >= clean["start_date"])).all()
+
+
+def test_a_totals_line_at_the_bottom_is_rejected_as_a_totals_line_not_a_bad_cpr(tmp_path):
+    """Hand-made exports end with "I alt" (in the CPR column or further right); the rejected
+    file says what it is, and a real row whose supplier merely contains "total" stays."""
+    result = clean_lines(tmp_path, [
+        "0102031234;§ 85 bostøtte døgntakst;01-02-2016;;Totalløsninger ApS;;100",
+        "0102031236;§ 85 bostøtte døgntakst;01-03-2016;;;;200",
+        "I alt:;;;;;;300",
+        ";;;;TOTAL;;300",
+    ], encoding="cp1252")
+    assert len(result.clean) == 2
+    assert result.rejected["reason"].tolist() == [cleaning.R_TOTAL_ROW] * 2
+    assert result.rejected["column"].tolist() == ["CPR", "Leverandør"]
+    account = result.quality["files"][0]
+    assert account["rejected_by_reason"] == {cleaning.R_TOTAL_ROW: 2}
+    assert account["rows_in"] == account["rows_clean"] + account["rows_rejected"] + account["duplicates_removed"]

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import Workbook
 
 from analyse import fremmoede
-from analyse.cleaning import CleanContext, clean_source
+from analyse.cleaning import R_TOTAL_ROW, CleanContext, clean_source
 from analyse.fremmoede import R_ANTAL, R_DATE, UOPLYST
 from analyse.indicators import fremmoede_indicators
 from analyse.pipeline import clean_all
@@ -310,3 +310,15 @@ def test_a_file_with_only_a_header_gives_no_rows_and_no_indicators(tmp_path):
     assert result.clean.empty and list(result.clean.columns) == list(fremmoede.OUTPUT_COLUMNS)
     assert result.quality["rows_in"] == 0 and result.quality["gaps"] == []
     assert fremmoede_indicators(result.clean).empty
+
+
+def test_a_totals_line_in_an_xlsx_is_rejected_as_a_totals_line(tmp_path):
+    path = tmp_path / "fremmoede" / "marts.xlsx"
+    path.parent.mkdir(parents=True)
+    write_xlsx(path, [["Dato", "Tilbud", "Deltager", "Antal"],
+                      [dt.date(2019, 3, 4), "NADA", "Anne Hansen", 1],
+                      [None, "I alt", None, 1]])
+    result = clean_source(fremmoede.SPEC, [path], CONTEXT)
+    assert len(result.clean) == 1
+    assert result.rejected["reason"].tolist() == [R_TOTAL_ROW]
+    assert result.rejected["column"].tolist() == ["Tilbud"]

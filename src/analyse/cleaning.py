@@ -16,6 +16,7 @@ schema. This module does what is common to all of them:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -28,6 +29,15 @@ from analyse.readers import Column, RawTable, list_extracts, read_extract
 
 REASON = "_reason"
 REASON_COLUMN = "_column"
+
+# Spreadsheet exports often end with summary lines ("I alt;;;;1.234", "Antal personer: 2").
+# They are not registrations: rejected with this reason rather than as a bad CPR number or date.
+R_TOTAL_ROW = "sumrække (I alt), ikke en registrering"
+# A cell that is only such a label, optionally with a colon and a number ("I alt: 5").
+TOTAL_LABEL = re.compile(
+    r"(i alt|ialt|sum i alt|total|totalt|hovedtotal|grand total|antal (?:personer|borgere|rækker|registreringer))"
+    r"\s*:?\s*[\d.,]*",
+)
 
 
 @dataclass(frozen=True)
@@ -94,6 +104,31 @@ def reject(frame: pd.DataFrame, mask: pd.Series, reason: str, column: str) -> pd
     columns[new] = column
     out[REASON] = pd.Series(reasons, index=out.index, dtype=object, copy=False)
     out[REASON_COLUMN] = pd.Series(columns, index=out.index, dtype=object, copy=False)
+    return out
+
+
+def reject_total_rows(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """Reject rows where a cell holds only a totals label ("I alt", "Total", "Antal personer: 2").
+
+    ``labels`` maps the columns to look in to the names shown in the rejected-rows
+    file; a row is reported under the first column holding the label.
+
+    >>> df = pd.DataFrame({"cpr": ["0102031234", "I alt:", ""], "antal": ["1", "", "Antal personer: 2"]})
+    >>> out = reject_total_rows(df, {"cpr": "CPR", "antal": "Antal"})
+    >>> out[REASON].tolist()
+    [None, 'sumrække (I alt), ikke en registrering', 'sumrække (I alt), ikke en registrering']
+    >>> out[REASON_COLUMN].tolist()
+    [None, 'CPR', 'Antal']
+    """
+    out = frame
+    for column, label in labels.items():
+        if column not in frame:
+            continue
+        # Per distinct text: a column has few of them compared with its rows.
+        codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
+        texts = pd.Series(uniques, dtype=object).astype(str).str.strip().str.casefold()
+        hit = np.append(texts.str.fullmatch(TOTAL_LABEL).to_numpy(dtype=bool), False)[codes]  # (-1: missing cell)
+        out = reject(out, pd.Series(hit, index=frame.index), R_TOTAL_ROW, label)
     return out
 
 
@@ -179,7 +214,7 @@ def clean_source(spec: SourceSpec, files: list[Path], context: CleanContext) -> 
         raw = pd.DataFrame(columns=[*contract_columns, "source_file", "source_row"], dtype=str)
     deduplicated, duplicate_counts = drop_exact_duplicates(raw, contract_columns)
 
-    processed = spec.clean(deduplicated, context)
+    processed = spec.clean(reject_total_rows(deduplicated, {c.name: c.label for c in spec.columns}), context)
     if REASON not in processed:
         processed = reject(processed, pd.Series(False, index=processed.index), "", "")
     rejected_mask = processed[REASON].notna()
