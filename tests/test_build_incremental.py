@@ -127,3 +127,25 @@ def test_force_rebuilds_everything(project):
     assert sorted(result.cleaned) == ["as2007", "fremmoede"]
     assert ran(result) == ["a_visiterede", "b_fremmoede"]
     assert "--force" in said
+
+
+def test_a_report_no_longer_built_is_listed_apart_in_the_index_and_an_unchanged_index_is_not_rewritten(project):
+    """Dropping a notebook (or a variant) from the build leaves its old HTML in place, but the
+    index moves it under "Ældre rapporter", so a reader does not take it for a current report."""
+    run_build(project)
+    index = project["reports"] / "index.html"
+    first = index.stat().st_mtime_ns
+    run_build(project)
+    assert index.stat().st_mtime_ns == first  # nothing changed, so neither did the index
+
+    said: list[str] = []
+    build(project["raw"], project["processed"], project["reports"], notebooks=project["notebooks"][:1],
+          say=said.append, progress=False)
+    page = index.read_text(encoding="utf-8")
+    current, older = page.split("<h2>Ældre rapporter</h2>")
+    assert "a_visiterede.html" in current and "b_fremmoede.html" not in current
+    assert "b_fremmoede.html" in older and "ikke med i seneste kørsel" in older
+    assert (project["reports"] / "b_fremmoede.html").is_file()  # never deleted
+
+    run_build(project)  # back in the build: back in the main list
+    assert "Ældre rapporter" not in index.read_text(encoding="utf-8")

@@ -30,3 +30,14 @@ def test_report_without_its_source_is_skipped_with_a_reason_not_failed(tmp_path)
     plan, results = run_reports([ReportJob(notebook, {})], tmp_path / "reports", tmp_path, say=said.append)
     assert results == []
     assert any("02_demo.ipynb" in line and "fremmoede/" in line and "springes over" in line for line in said)
+
+
+def test_an_old_report_whose_source_is_gone_is_listed_apart_with_the_reason(tmp_path):
+    notebook = _notebook(tmp_path / "02_demo.ipynb", ["fremmoede"])
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "02_demo.html").write_text("<html><head><title>Fremmøde</title></head></html>", encoding="utf-8")
+    run_reports([ReportJob(notebook, {})], reports, tmp_path, say=lambda _: None)
+    page = (reports / "index.html").read_text(encoding="utf-8")
+    older = page.split("<h2>Ældre rapporter</h2>")[1]
+    assert "02_demo.html" in older and "ingen renset data fra fremmoede/" in older

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import sys
 import time
 import threading
@@ -33,7 +34,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_compl
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Collection, Iterable
 
 from analyse.exceptions import ConfigError
 from analyse.params import ReportJob
@@ -263,13 +264,34 @@ def execute_jobs(
         bar.close()
 
 
-def write_index(reports_dir: Path, results: list, processed_dir: Path | None) -> Path:
-    """``reports/index.html`` over every report in the folder (the ones just run get their titles)."""
+def write_index(
+    reports_dir: Path,
+    results: list,
+    processed_dir: Path | None,
+    current: Collection[str] | None = None,
+    not_made: dict[str, str] | None = None,
+) -> Path:
+    """``reports/index.html`` over every report in the folder (the ones just run get their titles).
+
+    See :func:`analyse.runner.index_html` for ``current`` and ``not_made``. An index that
+    would only differ in its build time is left alone, so a build that changed nothing
+    writes nothing.
+    """
     from analyse import runner
 
     target = Path(reports_dir) / runner.INDEX_FILE
-    runner._atomic_write_text(target, runner.index_html(Path(reports_dir), results, processed_dir, datetime.now()))
+    page = runner.index_html(Path(reports_dir), results, processed_dir, datetime.now(), current, not_made)
+    try:
+        old = target.read_text(encoding="utf-8")
+    except OSError:
+        old = None
+    if old is None or _without_build_time(old) != _without_build_time(page):
+        runner._atomic_write_text(target, page)
     return target
+
+
+def _without_build_time(page: str) -> str:
+    return re.sub(r"<p>Bygget [^<]*</p>", "", page)
 
 
 def failure_summary(results: Iterable) -> list[str]:

@@ -622,13 +622,14 @@ def run_reports(
     # first, so no report reads a mix of two cleans (see atomic.StagedOutputs).
     if recover(Path(processed_dir)):
         say(f"  en afbrudt rensning efterlod {processed_dir} halvt opdateret; den er gjort færdig")
-    runnable = []
+    runnable, not_made = [], {}
     for job in jobs:
         absent = missing_sources(job.notebook, Path(processed_dir))
         if absent:
             # A municipality may not have every source: skip the report, do not fail the build.
             folders = ", ".join(f"{name}/" for name in absent)
             say(f"  {job.label}: springes over – ingen renset data fra {folders} (læg udtræk i rå-mappen)")
+            not_made[job.output_stem] = f"ikke dannet ved seneste kørsel: ingen renset data fra {folders}"
         else:
             runnable.append(job)
     jobs = runnable
@@ -642,10 +643,11 @@ def run_reports(
     if plan.run:
         results = execute_jobs([job for job, _ in plan.run], reports_dir, workers=workers,
                                executor=executor, scheduler=scheduler, progress=progress)
-        write_index(reports_dir, results, Path(processed_dir))
         record_reports(reports_dir, plan, results)
-    elif not (reports_dir / "index.html").is_file():
-        write_index(reports_dir, results, Path(processed_dir))
+    # Also when nothing ran: a variant removed from the parameters file moves its old report
+    # to the index's "Ældre rapporter" (an unchanged index is not rewritten).
+    current = {job.output_stem for job in runnable}
+    write_index(reports_dir, results, Path(processed_dir), current=current, not_made=not_made)
     return plan, results
 
 

@@ -18,6 +18,7 @@ import os
 import re
 import time
 import uuid
+from collections.abc import Collection
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -318,12 +319,9 @@ def _existing_title(path: Path) -> str:
     return html.unescape(match.group(1).strip()) if match else path.stem
 
 
-def index_html(
-    reports_dir: Path, results: list[ReportResult], processed_dir: Path | None, built: datetime
-) -> str:
-    """The Danish index page: every report in ``reports_dir`` with title, link and time."""
-    titles = {r.html.name: r.title for r in results if r.html is not None}
-    reports = sorted(p for p in reports_dir.glob("*.html") if p.name != INDEX_FILE)
+def _index_items(reports_dir: Path, reports: list[Path], titles: dict[str, str],
+                 why_old: dict[str, str] | None = None) -> list[str]:
+    """One list item per report: its title as a link, when it was made, its workbook."""
     tables = _tables_dir(reports_dir)
     items = []
     for path in reports:
@@ -334,10 +332,37 @@ def index_html(
         if book.is_file():  # one workbook per report, beside its link
             href = Path(os.path.relpath(book, reports_dir)).as_posix()
             link = f' · <a href="{html.escape(href)}">tabellerne som regneark</a> ({html.escape(book.name)})'
+        note = ""
+        if why_old is not None:
+            note = f" · {html.escape(why_old.get(path.stem, 'ikke med i seneste kørsel'))}"
         items.append(
             f'<li><a href="{html.escape(path.name)}">{html.escape(title)}</a>'
-            f'<br><span class="tid">Dannet {made}{link}</span></li>'
+            f'<br><span class="tid">Dannet {made}{link}{note}</span></li>'
         )
+    return items
+
+
+def index_html(
+    reports_dir: Path,
+    results: list[ReportResult],
+    processed_dir: Path | None,
+    built: datetime,
+    current: Collection[str] | None = None,
+    not_made: dict[str, str] | None = None,
+) -> str:
+    """The Danish index page: every report in ``reports_dir`` with title, link and time.
+
+    With ``current`` (the report names the latest build covers), reports left in the
+    folder from earlier builds (a variant since removed from the parameters file, a
+    source whose extracts are gone) are listed apart, with why when ``not_made`` says,
+    so nobody mistakes an old report for a current one. Nothing is deleted.
+    """
+    titles = {r.html.name: r.title for r in results if r.html is not None}
+    reports = sorted(p for p in reports_dir.glob("*.html") if p.name != INDEX_FILE)
+    older = [p for p in reports if current is not None and p.stem not in current]
+    reports = [p for p in reports if p not in older]
+    items = _index_items(reports_dir, reports, titles)
+    older_items = _index_items(reports_dir, older, titles, not_made or {})
     failed = [
         f"<li>{html.escape(r.title)} ({html.escape(r.notebook.name)}): kunne ikke dannes ved "
         "denne kørsel; en eventuel ældre udgave står ovenfor.</li>"
@@ -358,6 +383,12 @@ def index_html(
         f"<p>Bygget {format_datetime(built)}.</p>",
         "<ul>", *items, "</ul>" if items else "</ul><p>Der er endnu ingen rapporter.</p>",
     ]
+    if older_items:
+        parts += [
+            "<h2>Ældre rapporter</h2>",
+            "<p>Disse rapporter blev ikke dannet ved seneste kørsel og kan bygge på ældre data.</p>",
+            "<ul>", *older_items, "</ul>",
+        ]
     if failed:
         parts += ["<h2>Fejl</h2>", "<ul>", *failed, "</ul>"]
     parts += [banner, "</body></html>", ""]
