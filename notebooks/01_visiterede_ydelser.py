@@ -28,6 +28,9 @@ suppression_threshold: int = 5  # tal under dette vises som <5
 # Opsætning. Rapportens læsere skal se resultater, ikke advarsler.
 import warnings
 warnings.filterwarnings("ignore")
+from analyse.suppression import DisclosureWarning
+# ...undtagen en tabellinje, diskretionen ikke kan beskytte: den nævnes i byggets opsummering.
+warnings.filterwarnings("always", category=DisclosureWarning)
 
 from pathlib import Path
 

@@ -58,6 +58,10 @@ def _print_report_summary(results, skipped: int = 0) -> None:
     print(f"{made} rapporter dannet, {skipped} uændrede sprunget over, {len(failed)} fejlede.")
     for result in failed:
         print(f"FEJL: {result.error}")
+    for result in results:
+        for warning in result.warnings:
+            # A line of a published table that suppression cannot protect: the report must change.
+            print(f"ADVARSEL om diskretion i {result.html.name if result.html else result.title}: {warning}")
 
 
 def _run_options(args: argparse.Namespace) -> dict:

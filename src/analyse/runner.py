@@ -84,6 +84,9 @@ class ReportResult:
     seconds: float
     error: str | None = None
     variant: str | None = None
+    # Disclosure-control warnings the notebook raised (see suppression.DisclosureWarning):
+    # not shown to the report's readers, so the build says them to the analyst.
+    warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -291,7 +294,28 @@ def _run_one(
         message = _scrub(f"notebook {label} kunne ikke omdannes til HTML: "
                          f"{type(error).__name__}: {error}")
         return ReportResult(notebook, title, executed, None, time.monotonic() - started, message, variant)
-    return ReportResult(notebook, title, executed, target, time.monotonic() - started, None, variant)
+    return ReportResult(notebook, title, executed, target, time.monotonic() - started, None, variant,
+                        disclosure_warnings(nb))
+
+
+def disclosure_warnings(nb: nbformat.NotebookNode) -> tuple[str, ...]:
+    """The :class:`~analyse.suppression.DisclosureWarning` messages in an executed notebook's stderr.
+
+    >>> from nbformat.v4 import new_code_cell, new_notebook, new_output
+    >>> cell = new_code_cell(outputs=[new_output("stream", name="stderr",
+    ...     text="x.py:3: DisclosureWarning: ('t', 'a'): alle celler på linjen er små\\n  masks = f()\\n")])
+    >>> disclosure_warnings(new_notebook(cells=[cell]))
+    ("('t', 'a'): alle celler på linjen er små",)
+    """
+    found: list[str] = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                for match in re.finditer(r"DisclosureWarning: (.*)", out.get("text", "")):
+                    message = _scrub(match.group(1))
+                    if message not in found:
+                        found.append(message)
+    return tuple(found)
 
 
 def _tables_dir(reports_dir: Path) -> Path:
