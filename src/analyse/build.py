@@ -644,11 +644,26 @@ def run_reports(
         results = execute_jobs([job for job, _ in plan.run], reports_dir, workers=workers,
                                executor=executor, scheduler=scheduler, progress=progress)
         record_reports(reports_dir, plan, results)
-    # Also when nothing ran: a variant removed from the parameters file moves its old report
-    # to the index's "Ældre rapporter" (an unchanged index is not rewritten).
-    current = {job.output_stem for job in runnable}
+    # Also when nothing ran: a report left from an earlier build (a variant since removed from
+    # the parameters file, a source whose extracts are gone) moves to the index's "Ældre
+    # rapporter" once the data differ from what it was made from (an unchanged index is not
+    # rewritten).
+    current = {job.output_stem for job in runnable} | _made_from_current_data(reports_dir, processed_dir)
     write_index(reports_dir, results, Path(processed_dir), current=current, not_made=not_made)
     return plan, results
+
+
+def _made_from_current_data(reports_dir: Path, processed_dir: Path) -> set[str]:
+    """Reports in the manifest whose sources' clean data are the ones in ``processed_dir`` now."""
+    digests = source_digests(Path(processed_dir))
+    if digests is None:
+        return set()
+    made = set()
+    for stem, entry in read_manifest(Path(reports_dir)).get("reports", {}).items():
+        sources = (entry.get("inputs") or {}).get("sources") if isinstance(entry, dict) else None
+        if isinstance(sources, dict) and all(digests.get(s) == d for s, d in sources.items()):
+            made.add(stem)
+    return made
 
 
 def build(

@@ -358,7 +358,7 @@ def _index_items(reports_dir: Path, reports: list[Path], titles: dict[str, str],
             link = f' · <a href="{html.escape(href)}">tabellerne som regneark</a> ({html.escape(book.name)})'
         note = ""
         if why_old is not None:
-            note = f" · {html.escape(why_old.get(path.stem, 'ikke med i seneste kørsel'))}"
+            note = f" · {html.escape(why_old.get(path.stem, 'ikke dannet af de nuværende data'))}"
         items.append(
             f'<li><a href="{html.escape(path.name)}">{html.escape(title)}</a>'
             f'<br><span class="tid">Dannet {made}{link}{note}</span></li>'
@@ -376,10 +376,10 @@ def index_html(
 ) -> str:
     """The Danish index page: every report in ``reports_dir`` with title, link and time.
 
-    With ``current`` (the report names the latest build covers), reports left in the
-    folder from earlier builds (a variant since removed from the parameters file, a
-    source whose extracts are gone) are listed apart, with why when ``not_made`` says,
-    so nobody mistakes an old report for a current one. Nothing is deleted.
+    With ``current`` (the reports made from the current data), the other reports in
+    the folder (a variant since removed from the parameters file, a source whose
+    extracts are gone) are listed apart, with why when ``not_made`` says, so nobody
+    mistakes an old report for a current one. Nothing is deleted.
     """
     titles = {r.html.name: r.title for r in results if r.html is not None}
     reports = sorted(p for p in reports_dir.glob("*.html") if p.name != INDEX_FILE)
@@ -410,7 +410,8 @@ def index_html(
     if older_items:
         parts += [
             "<h2>Ældre rapporter</h2>",
-            "<p>Disse rapporter blev ikke dannet ved seneste kørsel og kan bygge på ældre data.</p>",
+            "<p>Disse rapporter er ikke dannet af de nuværende rensede data (fx er varianten fjernet "
+            "fra parameterfilen, eller kilden mangler). De kan bygge på ældre data.</p>",
             "<ul>", *older_items, "</ul>",
         ]
     if failed:
