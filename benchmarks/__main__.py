@@ -77,6 +77,10 @@ CLEAN = """
     summary = clean_all(Path({raw!r}), Path({out!r}), mappings_dir=Path({raw!r}) / "ingen")
     cleaned = time.perf_counter()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # Once more in the same process: what the first run paid for warming up (caches, lazily
+    # loaded code, memory the process had not touched yet) shows as the difference.
+    clean_all(Path({raw!r}), Path({out!r}), mappings_dir=Path({raw!r}) / "ingen")
+    repeated = time.perf_counter() - cleaned
     import pandas as pd
     from analyse.indicators import indicators_by_source
     table = pd.read_parquet(Path({out!r}) / "as2007.parquet")
@@ -84,7 +88,7 @@ CLEAN = """
     indicators_by_source({{"as2007": table}})
     t1 = time.perf_counter()
     q = summary.results["as2007"].quality
-    print(json.dumps({{"clean": cleaned - imported, "import": imported - started, "peak_mb": peak,
+    print(json.dumps({{"clean": cleaned - imported, "repeated": repeated, "import": imported - started, "peak_mb": peak,
                       "indicators": t1 - t0, "rows": q["rows_in"], "clean_rows": q["rows_clean"],
                       "parquet_mb": (Path({out!r}) / "as2007.parquet").stat().st_size / 1e6}}))
 """
@@ -101,16 +105,23 @@ def bench_clean(work: Path, rows: int) -> None:
         print(f"  (udtræk genereret på {time.perf_counter() - started:.1f} s, {path.stat().st_size / 1e6:.0f} MB)")
     out = work / "big" / "processed"
     floor_before = _child(FLOOR.format(path=str(path)))["floor"]
-    result = _child(CLEAN.format(raw=str(raw), out=str(out)))
+    # Like the floor (best of four reads), the clean is the best of three fresh processes:
+    # on a shared two-core machine single runs vary by ±15 %.
+    runs = [_child(CLEAN.format(raw=str(raw), out=str(out))) for _ in range(3)]
     floor_after = _child(FLOOR.format(path=str(path)))["floor"]
     floor = min(floor_before, floor_after)
+    result = min(runs, key=lambda r: r["clean"])
     clean = result["clean"]
+    slowest = max(r["clean"] for r in runs)
+    repeated = min(r["repeated"] for r in runs)
     print(f"  bar pd.read_csv (gulv, bedste af 4):   {floor:6.2f} s")
-    print(f"  rensning ende til ende:                 {clean:6.2f} s  (læs, valider, pseudonymiser, "
-          f"Parquet, indikatorer, kvalitet)")
+    print(f"  rensning ende til ende (bedste af 3):   {clean:6.2f} s  (læs, valider, pseudonymiser, "
+          f"Parquet, indikatorer, kvalitet; langsomste {slowest:.2f} s)")
     print(f"  forhold til gulvet:                     {clean / floor:6.2f} ×   (mål: ≤ 2,5 ×)")
+    print(f"  samme rensning gentaget i processen:    {repeated:6.2f} s  "
+          f"(forhold {repeated / floor:.2f} ×; forskellen er opvarmning)")
     print(f"  rækker pr. sekund:                      {result['rows'] / clean:,.0f}   (mål: ≥ 300.000)".replace(",", "."))
-    print(f"  største hukommelsesforbrug (RSS):       {result['peak_mb']:6.0f} MB (mål: < 1.500 MB)")
+    print(f"  største hukommelsesforbrug (RSS):       {max(r['peak_mb'] for r in runs):6.0f} MB (mål: < 1.500 MB)")
     print(f"  import af pakken (ikke medregnet):      {result['import']:6.2f} s")
     print(f"  indikatorberegning alene:               {result['indicators']:6.2f} s")
     print(f"  Parquet-fil:                            {result['parquet_mb']:6.1f} MB")

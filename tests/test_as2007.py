@@ -148,14 +148,15 @@ def test_row_accounting_holds_for_any_mix_of_rows(tmp_path, rows):
 
 def test_a_totals_line_at_the_bottom_is_rejected_as_a_totals_line_not_a_bad_cpr(tmp_path):
     """Hand-made exports end with "I alt" (in the CPR column or further right); the rejected
-    file says what it is, and a real row whose supplier merely contains "total" stays."""
+    file says what it is, and real rows whose supplier is or contains "Total" stay."""
     result = clean_lines(tmp_path, [
         "0102031234;§ 85 bostøtte døgntakst;01-02-2016;;Totalløsninger ApS;;100",
         "0102031236;§ 85 bostøtte døgntakst;01-03-2016;;;;200",
+        "0102031238;§ 85 bostøtte døgntakst;01-03-2016;;Total;;200",  # a supplier called Total: a real row
         "I alt:;;;;;;300",
         ";;;;TOTAL;;300",
     ], encoding="cp1252")
-    assert len(result.clean) == 2
+    assert len(result.clean) == 3
     assert result.rejected["reason"].tolist() == [cleaning.R_TOTAL_ROW] * 2
     assert result.rejected["column"].tolist() == ["CPR", "Leverandør"]
     account = result.quality["files"][0]

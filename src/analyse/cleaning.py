@@ -107,28 +107,43 @@ def reject(frame: pd.DataFrame, mask: pd.Series, reason: str, column: str) -> pd
     return out
 
 
-def reject_total_rows(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
-    """Reject rows where a cell holds only a totals label ("I alt", "Total", "Antal personer: 2").
+def name_total_rows(processed: pd.DataFrame, raw: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """Give rejected rows that are summary lines ("I alt", "Total", "Antal personer: 2") that reason.
 
-    ``labels`` maps the columns to look in to the names shown in the rejected-rows
-    file; a row is reported under the first column holding the label.
+    A summary line never passes a cleaner (it has no CPR number or date), so only the
+    rejected rows are looked at: that is cheap, and a real registration whose supplier
+    happens to be called "Total" is never touched. ``labels`` maps the raw columns to
+    look in to the names shown in the rejected-rows file; the first column holding a
+    label is named.
 
-    >>> df = pd.DataFrame({"cpr": ["0102031234", "I alt:", ""], "antal": ["1", "", "Antal personer: 2"]})
-    >>> out = reject_total_rows(df, {"cpr": "CPR", "antal": "Antal"})
+    >>> raw = pd.DataFrame({"cpr": ["0102031234", "I alt:", "", "Total"], "antal": ["1", "", "Antal personer: 2", "3"]})
+    >>> processed = reject(raw, pd.Series([False, True, True, False]), "ugyldigt CPR-nummer", "CPR")
+    >>> out = name_total_rows(processed, raw, {"cpr": "CPR", "antal": "Antal"})
     >>> out[REASON].tolist()
-    [None, 'sumrække (I alt), ikke en registrering', 'sumrække (I alt), ikke en registrering']
+    [None, 'sumrække (I alt), ikke en registrering', 'sumrække (I alt), ikke en registrering', None]
     >>> out[REASON_COLUMN].tolist()
-    [None, 'CPR', 'Antal']
+    [None, 'CPR', 'Antal', None]
     """
-    out = frame
+    if REASON not in processed:
+        return processed
+    rejected = processed[REASON].notna().to_numpy()
+    if not rejected.any():
+        return processed
+    reasons = processed[REASON].to_numpy(dtype=object, copy=True)
+    columns = processed[REASON_COLUMN].to_numpy(dtype=object, copy=True)
+    rows = np.flatnonzero(rejected)
+    named = np.zeros(len(rows), dtype=bool)
     for column, label in labels.items():
-        if column not in frame:
+        if column not in raw:
             continue
-        # Per distinct text: a column has few of them compared with its rows.
-        codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
-        texts = pd.Series(uniques, dtype=object).astype(str).str.strip().str.casefold()
-        hit = np.append(texts.str.fullmatch(TOTAL_LABEL).to_numpy(dtype=bool), False)[codes]  # (-1: missing cell)
-        out = reject(out, pd.Series(hit, index=frame.index), R_TOTAL_ROW, label)
+        texts = raw[column].iloc[rows].astype(object).fillna("").astype(str).str.strip().str.casefold()
+        hit = texts.str.fullmatch(TOTAL_LABEL).to_numpy(dtype=bool) & ~named
+        reasons[rows[hit]] = R_TOTAL_ROW
+        columns[rows[hit]] = label
+        named |= hit
+    out = processed.copy(deep=False)
+    out[REASON] = pd.Series(reasons, index=out.index, dtype=object, copy=False)
+    out[REASON_COLUMN] = pd.Series(columns, index=out.index, dtype=object, copy=False)
     return out
 
 
@@ -214,9 +229,10 @@ def clean_source(spec: SourceSpec, files: list[Path], context: CleanContext) -> 
         raw = pd.DataFrame(columns=[*contract_columns, "source_file", "source_row"], dtype=str)
     deduplicated, duplicate_counts = drop_exact_duplicates(raw, contract_columns)
 
-    processed = spec.clean(reject_total_rows(deduplicated, {c.name: c.label for c in spec.columns}), context)
+    processed = spec.clean(deduplicated, context)
     if REASON not in processed:
         processed = reject(processed, pd.Series(False, index=processed.index), "", "")
+    processed = name_total_rows(processed, deduplicated, {c.name: c.label for c in spec.columns})
     rejected_mask = processed[REASON].notna()
 
     clean = spec.validate(processed.loc[~rejected_mask, list(spec.output_columns)].reset_index(drop=True))
