@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import openpyxl
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 import pytest
 
@@ -133,6 +133,8 @@ _CP1252_TEXT = st.text(
     rows=st.lists(st.lists(_CP1252_TEXT, min_size=7, max_size=7), min_size=1, max_size=30),
     encoding=st.sampled_from(["cp1252", "utf-8", "utf-8-sig"]),
 )
+# Found by this test: more commas than semicolons in the only row once made "," the separator.
+@example(rows=[["", "", "", ",", ",,", ",,", ",,"]], encoding="cp1252")
 def test_fast_reader_gives_the_cells_the_c_engine_gives(tmp_path_factory, rows, encoding):
     """The pyarrow path (Windows-1252 split as bytes, decoded per distinct value) must agree
     cell for cell with pandas' C engine reading the same file, whatever the cells hold."""
@@ -159,3 +161,20 @@ def test_fast_reader_gives_the_cells_the_c_engine_gives(tmp_path_factory, rows, 
     got = table.data[[c.name for c in COLUMNS]]
     assert got.to_numpy().tolist() == expected.to_numpy().tolist()
     assert table.encoding == encoding
+
+
+def test_a_separator_inside_an_unquoted_cell_near_the_top_is_an_error_not_a_shift(tmp_path):
+    """``Bostedet; Engen`` without quotes adds a field; with empty last fields nothing overflows,
+    so the values right of it would move one column on. The reader names the row instead."""
+    lines = [HEADER + ";", ROW + ";", "010203-1236;§ 85 bostøtte døgntakst;01-02-2016;;Bostedet; Engen;3;;",
+             ROW.replace("1234", "1238") + ";"]
+    with pytest.raises(InputFileError) as err:
+        read_extract(write_csv(tmp_path / "x.csv", lines), COLUMNS)
+    assert err.value.row == 3 and "flere felter end de andre rækker" in str(err.value)
+
+
+@pytest.mark.parametrize("header_end", [";", ""])
+def test_rows_ending_with_a_separator_are_not_mistaken_for_extra_fields(tmp_path, header_end):
+    lines = [HEADER + header_end, ROW + ";", ROW.replace("1234", "1236") + ";"]
+    table = read_extract(write_csv(tmp_path / "x.csv", lines), COLUMNS)
+    assert table.data["amount_raw"].tolist() == ["1.234,50", "1.234,50"]

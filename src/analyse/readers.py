@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -131,26 +132,33 @@ def _check_utf8_after_bom(data: bytes, file: str) -> None:
 
 
 def detect_separator(lines: Sequence[str]) -> str:
-    """The separator that splits the header-ish lines into the most fields, respecting quotes.
+    """The separator that splits the first lines most consistently into several fields.
+
+    For each candidate, the most common field count over the lines (quotes respected)
+    and how many lines have it: the true separator gives the header and the rows one
+    count, a false one (the commas of Danish decimals) counts that vary with the
+    content. The most consistent candidate wins, then the one with more fields.
 
     >>> detect_separator(["CPR;Ydelse;Start", "x;y;z"])
     ';'
     >>> detect_separator(['cpr,ydelse,start', '1,"§ 84 midlertidig botilbud, aflastning",2'])
     ','
+    >>> detect_separator(["a;b;c;d", ";,,;,,,;,,"])  # more commas than semicolons in one row
+    ';'
     """
 
     def width(line: str, sep: str) -> int:
         return len(next(csv.reader([line], delimiter=sep), []))
 
-    best, best_width = ";", 1
+    best, best_key = ";", (0, 1)
     for sep in SEPARATORS:
-        # The most common width over the first lines, so one odd title line does not decide.
-        widths = [width(line, sep) for line in lines if line.strip()]
+        widths = Counter(width(line, sep) for line in lines if line.strip())
         if not widths:
             continue
-        typical = max(set(widths), key=widths.count)
-        if typical > best_width:
-            best, best_width = sep, typical
+        # The most common width (a tie: the wider), so one odd title line does not decide.
+        typical, lines_with_it = max(widths.items(), key=lambda item: (item[1], item[0]))
+        if typical > 1 and (lines_with_it, typical) > best_key:
+            best, best_key = sep, (lines_with_it, typical)
     return best
 
 
@@ -349,6 +357,35 @@ def _check_row_widths(file: str, headers: list[str], body: pd.DataFrame, row_num
         )
 
 
+def _check_field_counts(file: str, data: bytes, encoding: str, separator: str, header_index: int) -> None:
+    """A row near the top with more fields than the others has a separator inside a cell: stop.
+
+    ``Bostedet; Engen`` written without quotes splits into two cells and moves every
+    value right of it one column on. Below the first lines the reader itself refuses
+    such a row (the table is as wide as the first lines); among them, when the row's
+    last fields are empty, nothing overflows and :func:`_check_row_widths` cannot see
+    it, so the first lines' fields are counted here. Exports that end every line with
+    a separator are fine: only a row longer than both the header and the typical row
+    is an error.
+    """
+    lines = data[:65536].decode(encoding, errors="ignore").splitlines()[:HEADER_SEARCH_ROWS]
+    records = list(csv.reader(lines, delimiter=separator))
+    if len(records) != len(lines) or header_index >= len(records):
+        return  # a quoted line break among them: lines are not rows; the reader's checks apply
+    widths = [len(record) for record in records]
+    below = [(i, w) for i, w in enumerate(widths) if i > header_index and lines[i].strip()]
+    if not below:
+        return
+    counts = pd.Series([w for _, w in below]).value_counts()
+    typical = int(counts[counts == counts.max()].index.min())  # a tie: the narrower is the norm
+    for i, w in below:
+        if w > max(typical, widths[header_index]):
+            raise InputFileError(
+                file, "rækken har flere felter end de andre rækker (et skilletegn i en celle uden "
+                "anførselstegn?); ret cellen eller sæt den i anførselstegn", row=i + 1,
+            )
+
+
 def read_extract(path: Path, columns: Sequence[Column]) -> RawTable:
     """Read one extract and map its headers onto the contract's columns.
 
@@ -371,6 +408,7 @@ def read_extract(path: Path, columns: Sequence[Column]) -> RawTable:
     row_numbers = body.index.to_numpy() + 1
     if separator is not None:
         _check_row_widths(path.name, headers, body, row_numbers)
+        _check_field_counts(path.name, raw_bytes, encoding, separator, header_index)
 
     data = pd.DataFrame(index=range(len(body)))
     used: dict[int, str] = {}
