@@ -9,6 +9,7 @@ spreadsheets exported by hand) are skipped by looking for the header row.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
@@ -104,7 +105,10 @@ def detect_encoding(data: bytes, file: str) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
     try:
-        data.decode("utf-8")  # (a Windows-1252 file fails at its first æ, ø or å, so this is quick)
+        # The beginning first: decoding sizes its result by the whole input, so a Windows-1252
+        # file failing at its first æ, ø or å would still cost a full-size allocation.
+        codecs.getincrementaldecoder("utf-8")().decode(data[:65536], final=False)
+        data.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError:
         pass
