@@ -25,21 +25,18 @@ suppression_threshold: int = 5  # tal under dette vises som <5
 
 # %%
 # %matplotlib inline
-# Opsætning. Rapportens læsere skal se resultater, ikke advarsler.
-import warnings
-warnings.filterwarnings("ignore")
-from analyse.suppression import DisclosureWarning
-# ...undtagen en tabellinje, diskretionen ikke kan beskytte: den nævnes i byggets opsummering.
-warnings.filterwarnings("always", category=DisclosureWarning)
+# Opsætning. Rapportens læsere skal se resultater, ikke advarsler (en tabellinje, diskretionen
+# ikke kan beskytte, nævnes i byggets opsummering).
+from analyse.notebook_setup import processed_folder, quiet_warnings
 
-from pathlib import Path
+quiet_warnings()
 
 from IPython.display import HTML, Markdown, display
 
-from analyse import config, formatting, periods, stats, suppression
+from analyse import formatting, periods, stats, suppression
 from analyse.published import ydelsestyper
 
-processed = Path(processed_dir) if processed_dir else config.PROCESSED_DIR
+processed = processed_folder(processed_dir)
 halvaar = periods.half_year_range(first_period, last_period)
 periode = formatting.format_period_span(first_period, last_period)
 kilde = "AS2007 (visiterede ydelser)"

@@ -21,21 +21,18 @@ suppression_threshold: int = 5  # antal under dette vises som <5, og andele på 
 
 # %%
 # %matplotlib inline
-# Opsætning. Rapportens læsere skal se resultater, ikke advarsler.
-import warnings
-warnings.filterwarnings("ignore")
-from analyse.suppression import DisclosureWarning
-# ...undtagen en tabellinje, diskretionen ikke kan beskytte: den nævnes i byggets opsummering.
-warnings.filterwarnings("always", category=DisclosureWarning)
+# Opsætning. Rapportens læsere skal se resultater, ikke advarsler (en tabellinje, diskretionen
+# ikke kan beskytte, nævnes i byggets opsummering).
+from analyse.notebook_setup import processed_folder, quiet_warnings
 
-from pathlib import Path
+quiet_warnings()
 
 from IPython.display import HTML, Markdown, display
 
-from analyse import config, formatting, goals
+from analyse import formatting, goals
 from analyse import goals_report as rapport
 
-processed = Path(processed_dir) if processed_dir else config.PROCESSED_DIR
+processed = processed_folder(processed_dir)
 overskrift = rapport.report_heading(report_type, status_date)
 indikatorer, forloeb = goals.read_data(processed)
 resultater = goals.evaluate_goals(
