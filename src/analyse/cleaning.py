@@ -102,6 +102,11 @@ def reject(frame: pd.DataFrame, mask: pd.Series, reason: str, column: str) -> pd
     new = mask.fillna(False).to_numpy(dtype=bool) & pd.isna(reasons)
     reasons[new] = reason
     columns[new] = column
+    return _with_reasons(out, reasons, columns)
+
+
+def _with_reasons(frame: pd.DataFrame, reasons: np.ndarray, columns: np.ndarray) -> pd.DataFrame:
+    out = frame.copy(deep=False)
     out[REASON] = pd.Series(reasons, index=out.index, dtype=object, copy=False)
     out[REASON_COLUMN] = pd.Series(columns, index=out.index, dtype=object, copy=False)
     return out
@@ -141,10 +146,7 @@ def name_total_rows(processed: pd.DataFrame, raw: pd.DataFrame, labels: dict[str
         reasons[rows[hit]] = R_TOTAL_ROW
         columns[rows[hit]] = label
         named |= hit
-    out = processed.copy(deep=False)
-    out[REASON] = pd.Series(reasons, index=out.index, dtype=object, copy=False)
-    out[REASON_COLUMN] = pd.Series(columns, index=out.index, dtype=object, copy=False)
-    return out
+    return _with_reasons(processed, reasons, columns)
 
 
 def drop_exact_duplicates(raw: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, pd.Series]:
