@@ -18,12 +18,6 @@ SOURCE_COLUMNS = {
 }
 
 
-# pandera loads its pandas backend on the first validation, importing its data-synthesis
-# strategies (hypothesis) on the way: about 0.15 s once per process. Loading it with this
-# module keeps that start-up cost out of the first clean (and out of its timing).
-pa.DataFrameSchema.register_default_backends(pd.DataFrame)
-
-
 class SchemaViolation(AnalyseError):
     """A processed table does not satisfy its schema."""
 
