@@ -154,3 +154,10 @@ def test_a_report_no_longer_built_is_listed_apart_once_the_data_change(project):
 
     run_build(project)  # back in the build: made again, back in the main list
     assert "Ældre rapporter" not in index.read_text(encoding="utf-8")
+
+
+def test_the_source_names_reports_are_planned_with_are_the_cleaners_sources():
+    from analyse import config
+    from analyse.pipeline import SPECS
+
+    assert tuple(SPECS) == config.SOURCES

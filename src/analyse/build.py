@@ -506,14 +506,13 @@ class ReportPlan:
 
 
 def plan_reports(jobs: list, reports_dir: Path, processed_dir: Path, force: bool = False) -> ReportPlan:
-    from analyse.pipeline import SPECS
-
     reports_dir = Path(reports_dir)
     old = read_manifest(reports_dir).get("reports", {})
     digests = source_digests(processed_dir)
     plan = ReportPlan()
     for job in jobs:
-        inputs = report_inputs(job, digests, processed_dir, SPECS)
+        # (The source names, not analyse.pipeline: a report run need not import the cleaners.)
+        inputs = report_inputs(job, digests, processed_dir, config.SOURCES)
         plan.inputs[job.output_stem] = inputs
         why = "--force" if force else _why_report(old.get(job.output_stem), inputs, reports_dir / f"{job.output_stem}.html")
         if why:
