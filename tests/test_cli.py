@@ -58,3 +58,16 @@ def test_failed_run_leaves_earlier_outputs_whole(tmp_path):
 def test_version_and_help():
     assert analyse("--version").stdout.startswith("analyse ")
     assert "sample" in analyse("--help").stdout
+
+
+def test_clean_points_to_the_rejected_rows_and_the_mapping_without_quoting_cells(tmp_path):
+    write_csv(tmp_path / "raw" / "as2007" / "a.csv",
+              ["CPR;Ydelsestype;Startdato;Slutdato", "010203-1234;Anne Hansens bostøtte;01-01-2016;",
+               "010203-1236;§ 85 bostøtte døgntakst;01-01-2016;"])
+    result = analyse("clean", "--raw", str(tmp_path / "raw"), "--out", str(tmp_path / "out"),
+                     "--mappings", str(tmp_path / "egne"))
+    assert result.returncode == 0, result.stderr
+    assert f"afviste rækker og årsager: {tmp_path / 'out' / 'as2007_afviste.csv'}" in result.stdout
+    assert f"ukendte ydelsestyper: 1 (på 1 rækker, se kvalitet.json); tilføj dem i {tmp_path / 'egne' / 'ydelsestype.csv'}" \
+        in result.stdout
+    assert "Anne" not in result.stdout + result.stderr  # a cell may hold a name: only counts are printed

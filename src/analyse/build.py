@@ -698,11 +698,15 @@ def build(
             say(f"  {name}: renses ({why})")
         if plan.refresh and not plan.clean:
             say(f"  indikatorer og kvalitet skrives igen ({plan.refresh})")
+        from analyse.pipeline import quality_hints
+
         summary = run_clean(plan, raw_dir, processed_dir, mappings_dir)
         for name, result in summary.results.items():
             q = result.quality
             say(f"  {name}: {q['rows_in']} rækker ind, {q['rows_clean']} rene, {q['rows_rejected']} afviste, "
                 f"{q['duplicates_removed']} dubletter fjernet")
+            for hint in quality_hints(name, q, processed_dir, mappings_dir):
+                say(f"    {hint}")
     if not (plan.clean or plan.skip):
         say("  ingen udtræk fundet (forventer mapperne as2007/, fremmoede/, rusmiddel/)")
 

@@ -25,13 +25,17 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_clean_summary(summary) -> None:
+def _print_clean_summary(summary, out_dir: Path, mappings_dir) -> None:
+    from analyse.pipeline import quality_hints
+
     for name, result in summary.results.items():
         q = result.quality
         print(
             f"{name}: {q['rows_in']} rækker ind, {q['rows_clean']} rene, "
             f"{q['rows_rejected']} afviste, {q['duplicates_removed']} dubletter fjernet"
         )
+        for hint in quality_hints(name, q, out_dir, mappings_dir):
+            print(f"  {hint}")
     if not summary.results:
         print("Ingen udtræk fundet (forventer mapperne as2007/, fremmoede/, rusmiddel/).")
     if summary.synthetic:
@@ -44,7 +48,7 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     # Everything is cleaned; the manifest it leaves lets a later `analyse build` skip unchanged work.
     plan = plan_clean(Path(args.raw), Path(args.out), args.mappings, force=True)
     summary = run_clean(plan, Path(args.raw), Path(args.out), mappings_dir=args.mappings)
-    _print_clean_summary(summary)
+    _print_clean_summary(summary, Path(args.out), args.mappings)
     return 0
 
 

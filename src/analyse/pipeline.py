@@ -39,6 +39,37 @@ SPECS: dict[str, SourceSpec] = {
 }
 
 
+# Per source: where its quality entry counts values no mapping knows, the mapping file that
+# would make them known, and what to call them.
+UNKNOWN_VALUES = {
+    "as2007": ("unknown_labels", "ydelsestype", "ukendte ydelsestyper"),
+    "fremmoede": ("unknown_tilbud", "tilbud", "ukendte tilbudsnavne"),
+    "rusmiddel": ("unknown_labels", "afslutningsstatus", "ukendte afslutningsstatusser"),
+}
+
+
+def quality_hints(name: str, quality: dict, out_dir: Path, mappings_dir: Path | None = None) -> list[str]:
+    """What the analyst should look at after cleaning a source: files and counts, never cell values.
+
+    (A value typed into the wrong column could be a name, so the values stay in the
+    files the hints point to.)
+
+    >>> quality_hints("as2007", {"rows_rejected": 2, "unknown_labels": {"x": 3, "y": 1}}, Path("ud"), Path("m"))
+    ['afviste rækker og årsager: ud/as2007_afviste.csv', 'ukendte ydelsestyper: 2 (på 4 rækker, se kvalitet.json); tilføj dem i m/ydelsestype.csv']
+    """
+    mappings_dir = config.USER_MAPPINGS_DIR if mappings_dir is None else Path(mappings_dir)
+    hints = []
+    if quality.get("rows_rejected"):
+        hints.append(f"afviste rækker og årsager: {Path(out_dir) / f'{name}_afviste.csv'}")
+    if name in UNKNOWN_VALUES:
+        key, mapping, what = UNKNOWN_VALUES[name]
+        unknown = quality.get(key) or {}
+        if unknown:
+            hints.append(f"{what}: {len(unknown)} (på {sum(unknown.values())} rækker, se kvalitet.json); "
+                         f"tilføj dem i {mappings_dir / f'{mapping}.csv'}")
+    return hints
+
+
 @dataclass
 class CleanSummary:
     results: dict[str, SourceResult]
