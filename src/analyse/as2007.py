@@ -14,7 +14,6 @@ from analyse.cleaning import CleanContext, SourceSpec, reject
 from analyse.mappings import load_mapping
 from analyse.pseudonym import pseudonymise
 from analyse.readers import Column
-from analyse.schemas import validate_as2007
 from analyse.values import parse_cprs, parse_dates, parse_numbers, spread
 
 CPR_ALIASES = ("cpr", "cpr-nr", "cprnr", "personnummer", "cpr nr", "cpr-nummer")
@@ -145,6 +144,5 @@ SPEC = SourceSpec(
     clean=clean_as2007,
     output_columns=OUTPUT_COLUMNS,
     personal_columns=("cpr",),
-    validate=validate_as2007,
     describe=describe_as2007,
 )

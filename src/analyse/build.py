@@ -303,7 +303,7 @@ class CleanPlan:
 def _source_code(name: str, spec) -> dict[str, str]:
     from analyse.indicators import INDICATORS
 
-    roots = {spec.clean.__module__, spec.validate.__module__, "analyse.cleaning", "analyse.atomic"}
+    roots = {spec.clean.__module__, "analyse.schemas", "analyse.cleaning", "analyse.atomic"}
     if spec.describe is not None:
         roots.add(spec.describe.__module__)
     if name in INDICATORS:

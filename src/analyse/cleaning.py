@@ -1,8 +1,9 @@
 """Cleaning every source of a raw folder: read → de-duplicate → clean → account for every row.
 
 Each source module (``as2007``, ``fremmoede``, ``rusmiddel``) declares a
-:class:`SourceSpec`: its columns with aliases, a cleaning function and a pandera
-schema. This module does what is common to all of them:
+:class:`SourceSpec`: its columns with aliases and a cleaning function; its pandera
+schema is in :mod:`analyse.schemas` under the source's name. This module does what
+is common to all of them:
 
 - reads every extract in ``<raw>/<source>/`` (see :mod:`analyse.readers`);
 - removes exact duplicate rows (same text in every contract column, within or
@@ -66,7 +67,6 @@ class SourceSpec:
     clean: Callable[[pd.DataFrame, CleanContext], pd.DataFrame]
     output_columns: tuple[str, ...]
     personal_columns: tuple[str, ...]
-    validate: Callable[[pd.DataFrame], pd.DataFrame]
     describe: Callable[[pd.DataFrame, pd.DataFrame], dict] | None = None
 
 
@@ -237,7 +237,9 @@ def clean_source(spec: SourceSpec, files: list[Path], context: CleanContext) -> 
     processed = name_total_rows(processed, deduplicated, {c.name: c.label for c in spec.columns})
     rejected_mask = processed[REASON].notna()
 
-    clean = spec.validate(processed.loc[~rejected_mask, list(spec.output_columns)].reset_index(drop=True))
+    from analyse.schemas import validate_source  # (pandera only when cleaning; see analyse.schemas)
+
+    clean = validate_source(spec.name, processed.loc[~rejected_mask, list(spec.output_columns)].reset_index(drop=True))
 
     raw_columns = [c for c in contract_columns if c not in spec.personal_columns]
     rejected = pd.concat(

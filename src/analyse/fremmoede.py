@@ -40,7 +40,6 @@ from analyse.gaps import find_gaps, gaps_for_json, rule_parameters
 from analyse.mappings import LabelMapping, load_mapping
 from analyse.pseudonym import pseudonymise
 from analyse.readers import Column
-from analyse.schemas import validate_fremmoede
 from analyse.values import label_key, map_distinct, parse_dates, parse_numbers
 
 SOURCE = "fremmoede"
@@ -584,6 +583,5 @@ SPEC = SourceSpec(
     clean=clean_fremmoede,
     output_columns=OUTPUT_COLUMNS,
     personal_columns=("deltager",),
-    validate=validate_fremmoede,
     describe=describe_fremmoede,
 )

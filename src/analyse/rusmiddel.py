@@ -26,12 +26,15 @@ from analyse.exceptions import ConfigError
 from analyse.mappings import load_mapping
 from analyse.periods import INDICATOR_COLUMNS, half_year_bounds, half_year_of, half_year_range
 from analyse.readers import Column
-from analyse.schemas import RUSMIDDEL_STATUSES, RUSMIDDEL_SUBSTANCES, validate_rusmiddel
 
 SOURCE = "rusmiddel"
 
-SUBSTANCES = RUSMIDDEL_SUBSTANCES  # ("Alkohol", "Stof")
-STATUSES = RUSMIDDEL_STATUSES  # the ten canonical statuses, Ophørt ... Død
+# The contract's closed lists (PRODUCT.md, "rusmiddel/"); the schema checks them too.
+SUBSTANCES = ("Alkohol", "Stof")
+STATUSES = (
+    "Ophørt", "Reduceret", "Stabiliseret", "Uændret", "Øget",
+    "Henvist", "Udeblevet", "Afbrudt", "Flyttet", "Død",
+)
 # Ended for reasons the treatment does not answer for: not in the denominator.
 EXCLUDED = ("Flyttet", "Død")
 # The agreement's measure: abstinence or reduced use.
@@ -162,7 +165,6 @@ SPEC = SourceSpec(
     clean=clean_rusmiddel,
     output_columns=OUTPUT_COLUMNS,
     personal_columns=("cpr",),
-    validate=validate_rusmiddel,
     describe=describe_rusmiddel,
 )
 

@@ -1,5 +1,9 @@
 """The processed tables' schemas, declared once at the raw → processed boundary (pandera).
 
+Only :func:`analyse.cleaning.clean_source` imports this module, when it validates: the
+cleaners' modules are also imported by report notebooks, whose kernels need not load
+pandera (about 0.15 s each).
+
 A clean table that breaks its schema is a bug in a cleaner, not a user mistake:
 :func:`validate` turns pandera's report into one :class:`SchemaViolation` line.
 """
@@ -9,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
+from analyse import rusmiddel
 from analyse.exceptions import AnalyseError
 
 PSEUDONYM = pa.Column("string", pa.Check.str_matches(r"^[0-9a-f]{16}$"), nullable=False)
@@ -68,22 +73,16 @@ FREMMOEDE = pa.DataFrameSchema(
     name="fremmoede",
 )
 
-# The contract's closed lists for rusmiddel/ (PRODUCT.md); analyse.rusmiddel uses them too.
-RUSMIDDEL_SUBSTANCES = ("Alkohol", "Stof")
-RUSMIDDEL_STATUSES = (
-    "Ophørt", "Reduceret", "Stabiliseret", "Uændret", "Øget",
-    "Henvist", "Udeblevet", "Afbrudt", "Flyttet", "Død",
-)
 
 RUSMIDDEL = pa.DataFrameSchema(
     {
         "pseudonym": PSEUDONYM,
         "birth_year": pa.Column("Int64", pa.Check.in_range(1858, 2100), nullable=False),
         "sex": pa.Column("string", pa.Check.isin(["K", "M"]), nullable=False),
-        "rusmiddel": pa.Column("string", pa.Check.isin(list(RUSMIDDEL_SUBSTANCES)), nullable=False),
+        "rusmiddel": pa.Column("string", pa.Check.isin(list(rusmiddel.SUBSTANCES)), nullable=False),
         "start_date": pa.Column("datetime64[ns]", nullable=False),
         "end_date": pa.Column("datetime64[ns]", nullable=True),
-        "afslutningsstatus": pa.Column("string", pa.Check.isin(list(RUSMIDDEL_STATUSES)), nullable=True),
+        "afslutningsstatus": pa.Column("string", pa.Check.isin(list(rusmiddel.STATUSES)), nullable=True),
         **SOURCE_COLUMNS,
     },
     checks=[
@@ -112,13 +111,10 @@ def validate(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
         raise SchemaViolation(f"tabellen {schema.name} overholder ikke skemaet ({summary})") from None
 
 
-def validate_as2007(frame: pd.DataFrame) -> pd.DataFrame:
-    return validate(AS2007, frame)
+# Each source's schema by its name (analyse.pipeline.SPECS); analyse.cleaning applies it.
+SCHEMAS = {"as2007": AS2007, "fremmoede": FREMMOEDE, "rusmiddel": RUSMIDDEL}
 
 
-def validate_fremmoede(frame: pd.DataFrame) -> pd.DataFrame:
-    return validate(FREMMOEDE, frame)
-
-
-def validate_rusmiddel(frame: pd.DataFrame) -> pd.DataFrame:
-    return validate(RUSMIDDEL, frame)
+def validate_source(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Validate a source's clean table against its schema (see :func:`validate`)."""
+    return validate(SCHEMAS[name], frame)
