@@ -5,11 +5,12 @@ variant. :func:`execute_jobs` runs them and returns one
 :class:`~analyse.runner.ReportResult` each, in the order given:
 
 - ``jobs=1``: in this process (the kernel is a process of its own anyway);
-- ``jobs=N``: N at a time from threads of this process. Each execution runs in its
-  own kernel process, so they run side by side; the HTML conversion (nbconvert,
-  in-process: no process start per report) is a small part of a report's time
-  (see ``python -m benchmarks``), and measured threads were as fast as worker
-  processes without their start-up cost;
+- ``jobs=N``: N executions at a time from threads of this process. Each execution
+  runs in its own kernel process, so they run side by side; the HTML conversion
+  (nbconvert, in-process: no process start per report) is a small part of a report's
+  time (see ``python -m benchmarks``) and runs on a thread of its own while the next
+  kernels start. Measured, threads were faster than worker processes, which pay a
+  start-up each;
 - ``executor="processes"``: N worker processes instead, for notebooks whose
   conversion is heavy (many large figures);
 - ``executor="dask"``: submitted to a Dask distributed scheduler
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import re
 import sys
 import time
@@ -82,6 +84,15 @@ def _run(job: ReportJob, reports_dir: str):
     from analyse import runner
 
     return runner._run_one(
+        Path(job.notebook), dict(job.parameters), Path(reports_dir),
+        output_stem=job.output_stem, variant=job.variant, variant_title=job.title,
+    )
+
+
+def _execute(job: ReportJob, reports_dir: str):
+    from analyse import runner
+
+    return runner.execute(
         Path(job.notebook), dict(job.parameters), Path(reports_dir),
         output_stem=job.output_stem, variant=job.variant, variant_title=job.title,
     )
@@ -170,10 +181,39 @@ def _run_local(jobs, reports_dir, env, workers, on_done):
                 results[i] = _run(job, str(reports_dir))
                 on_done(results[i])
             return results
-        with ThreadPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-            futures = {pool.submit(_run, job, str(reports_dir)): i for i, job in enumerate(jobs)}
-            _collect(futures, jobs, reports_dir, on_done, results)
+        _run_pipelined(jobs, reports_dir, min(workers, len(jobs)), on_done, results)
     return results
+
+
+def _run_pipelined(jobs, reports_dir, workers, on_done, results) -> None:
+    """Executions ``workers`` at a time; conversions one at a time on a thread of their own.
+
+    A thread whose notebook has run starts the next kernel at once instead of converting
+    first. Conversion is Python code holding this process's GIL, so two conversions in
+    threads take as long as one after the other, and meanwhile both kernels would sit
+    idle; handed to the conversion thread, it overlaps the next kernels' start-up.
+    """
+    from analyse import runner
+
+    finished: queue.SimpleQueue = queue.SimpleQueue()  # (job index, future holding its result)
+    with ThreadPoolExecutor(max_workers=1) as converter, ThreadPoolExecutor(max_workers=workers) as pool:
+
+        def executed(i: int, future) -> None:
+            stage = None if future.exception() is not None else future.result()
+            if isinstance(stage, runner.ExecutedNotebook):
+                converter.submit(runner.convert, stage).add_done_callback(lambda done: finished.put((i, done)))
+            else:  # failed in the notebook (a result) or in the runner (an exception)
+                finished.put((i, future))
+
+        for i, job in enumerate(jobs):
+            pool.submit(_execute, job, str(reports_dir)).add_done_callback(lambda future, i=i: executed(i, future))
+        for _ in jobs:
+            i, future = finished.get()
+            try:
+                results[i] = future.result()
+            except BaseException as error:  # noqa: BLE001 - a broken job fails alone, as in _collect
+                results[i] = _crashed(jobs[i], reports_dir, error)
+            on_done(results[i])
 
 
 def _run_processes(jobs, reports_dir, env, workers, on_done):

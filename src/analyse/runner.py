@@ -244,6 +244,22 @@ def _kernel_manager_class():
     return EncryptedKernelManager
 
 
+@dataclass(frozen=True)
+class ExecutedNotebook:
+    """A notebook papermill has run, waiting to be written as a report (see :func:`convert`)."""
+
+    notebook: Path
+    nb: nbformat.NotebookNode
+    parameters: dict
+    reports_dir: Path
+    stem: str
+    title: str
+    label: str
+    executed: Path
+    started: float
+    variant: str | None = None
+
+
 def _run_one(
     notebook: Path, parameters: dict, reports_dir: Path,
     output_stem: str | None = None, variant: str | None = None, variant_title: str | None = None,
@@ -253,6 +269,19 @@ def _run_one(
     ``output_stem`` names the report and the executed copy (default: the notebook's
     name); a report ``variant`` (see :mod:`analyse.params`) is added to the title
     and to messages.
+    """
+    stage = execute(notebook, parameters, reports_dir, output_stem, variant, variant_title)
+    return stage if isinstance(stage, ReportResult) else convert(stage)
+
+
+def execute(
+    notebook: Path, parameters: dict, reports_dir: Path,
+    output_stem: str | None = None, variant: str | None = None, variant_title: str | None = None,
+) -> ExecutedNotebook | ReportResult:
+    """Run the notebook in a kernel; a failure is returned as its (failed) :class:`ReportResult`.
+
+    The first half of :func:`_run_one`. Kept apart from :func:`convert` so a batch can
+    start the next kernel while this report is converted (see :mod:`analyse.batch`).
     """
     import papermill
 
@@ -282,20 +311,26 @@ def _run_one(
         return ReportResult(notebook, title, executed, None, time.monotonic() - started,
                             _failure_message(label, error, executed), variant)
     os.replace(partial, executed)
-    target = reports_dir / f"{stem}.html"
+    return ExecutedNotebook(notebook, nb, parameters, reports_dir, stem, title, label, executed, started, variant)
+
+
+def convert(stage: ExecutedNotebook) -> ReportResult:
+    """Write an executed notebook's HTML report and spreadsheet; never raises for its failure."""
+    target = stage.reports_dir / f"{stage.stem}.html"
     try:
         from analyse import report_page, workbook
 
-        context = report_page.context_for(notebook, nb, parameters)
-        _atomic_write_text(target, report_html(nb, title, context))
-        workbook.write_report_workbook(nb, _tables_dir(reports_dir) / f"{stem}.xlsx",
+        context = report_page.context_for(stage.notebook, stage.nb, stage.parameters)
+        _atomic_write_text(target, report_html(stage.nb, stage.title, context))
+        workbook.write_report_workbook(stage.nb, _tables_dir(stage.reports_dir) / f"{stage.stem}.xlsx",
                                        synthetic=context.synthetic)
     except Exception as error:  # noqa: BLE001 - same: report it with the others
-        message = _scrub(f"notebook {label} kunne ikke omdannes til HTML: "
+        message = _scrub(f"notebook {stage.label} kunne ikke omdannes til HTML: "
                          f"{type(error).__name__}: {error}")
-        return ReportResult(notebook, title, executed, None, time.monotonic() - started, message, variant)
-    return ReportResult(notebook, title, executed, target, time.monotonic() - started, None, variant,
-                        disclosure_warnings(nb))
+        return ReportResult(stage.notebook, stage.title, stage.executed, None,
+                            time.monotonic() - stage.started, message, stage.variant)
+    return ReportResult(stage.notebook, stage.title, stage.executed, target, time.monotonic() - stage.started,
+                        None, stage.variant, disclosure_warnings(stage.nb))
 
 
 def disclosure_warnings(nb: nbformat.NotebookNode) -> tuple[str, ...]:
