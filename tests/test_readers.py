@@ -178,3 +178,22 @@ def test_rows_ending_with_a_separator_are_not_mistaken_for_extra_fields(tmp_path
     lines = [HEADER + header_end, ROW + ";", ROW.replace("1234", "1236") + ";"]
     table = read_extract(write_csv(tmp_path / "x.csv", lines), COLUMNS)
     assert table.data["amount_raw"].tolist() == ["1.234,50", "1.234,50"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(texts=st.lists(_CP1252_TEXT, max_size=20), cut=st.tuples(st.integers(0, 20), st.integers(0, 20)),
+       split=st.integers(0, 20))
+def test_cp1252_columns_decode_the_same_whatever_the_chunks(texts, cut, split):
+    """Chunks are checked for non-ASCII bytes by their byte range: a slice of a chunk whose
+    buffer holds æ elsewhere, or a chunk of ASCII beside one with æ, must still decode right."""
+    import pyarrow as pa
+
+    from analyse.readers import _cp1252_column
+
+    whole = pa.array([t.encode("cp1252") for t in texts], pa.binary())
+    start, stop = sorted(cut)
+    part = whole.slice(start, stop - start)
+    chunks = [part.slice(0, split), part.slice(split)]
+    got = _cp1252_column(pa.chunked_array(chunks, pa.binary()))
+    assert got.type == pa.string()
+    assert got.to_pylist() == texts[start:stop]

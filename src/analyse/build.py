@@ -352,7 +352,7 @@ def _outputs_of(folder: Path, name: str) -> dict[str, str | None]:
 
 def plan_clean(raw_dir: Path, processed_dir: Path, mappings_dir: Path | None = None, force: bool = False) -> CleanPlan:
     from analyse.cleaning import is_synthetic, source_files
-    from analyse.pipeline import SPECS
+    from analyse.sources import SPECS
     from analyse.pseudonym import load_key
 
     raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)

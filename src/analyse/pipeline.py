@@ -22,22 +22,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from analyse import as2007, config, fremmoede, rusmiddel
+# (schemas loads pandera. The cleaners' modules leave it to whoever validates, as report
+# kernels import them too; this module only cleans, so it loads pandera up front with the rest.)
+from analyse import config, schemas  # noqa: F401 - schemas: loaded here, used by clean_source
 from analyse.atomic import StagedOutputs, recover
-from analyse.cleaning import CleanContext, SourceResult, SourceSpec, clean_source, is_synthetic, source_files
+from analyse.cleaning import CleanContext, SourceResult, clean_source, is_synthetic, source_files
 from analyse.indicators import compute_indicators, indicators_by_source
 from analyse.periods import INDICATOR_FILE
 from analyse.pseudonym import load_key
+from analyse.sources import SPECS
 
 log = logging.getLogger(__name__)
-
-# Every source the suite knows, in report order. A new source adds its spec here.
-SPECS: dict[str, SourceSpec] = {
-    "as2007": as2007.SPEC,
-    "fremmoede": fremmoede.SPEC,
-    "rusmiddel": rusmiddel.SPEC,
-}
-
 
 # Per source: where its quality entry counts values no mapping knows, the mapping file that
 # would make them known, and what to call them.

@@ -1,8 +1,8 @@
 """The processed tables' schemas, declared once at the raw → processed boundary (pandera).
 
-Only :func:`analyse.cleaning.clean_source` imports this module, when it validates: the
-cleaners' modules are also imported by report notebooks, whose kernels need not load
-pandera (about 0.15 s each).
+Only :func:`analyse.cleaning.clean_source` (when it validates) and :mod:`analyse.pipeline`
+import this module: the cleaners' modules are also imported by report notebooks, whose
+kernels need not load pandera (about 0.15-0.4 s each).
 
 A clean table that breaks its schema is a bug in a cleaner, not a user mistake:
 :func:`validate` turns pandera's report into one :class:`SchemaViolation` line.
@@ -111,7 +111,7 @@ def validate(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
         raise SchemaViolation(f"tabellen {schema.name} overholder ikke skemaet ({summary})") from None
 
 
-# Each source's schema by its name (analyse.pipeline.SPECS); analyse.cleaning applies it.
+# Each source's schema by its name (analyse.sources.SPECS); analyse.cleaning applies it.
 SCHEMAS = {"as2007": AS2007, "fremmoede": FREMMOEDE, "rusmiddel": RUSMIDDEL}
 
 
