@@ -149,8 +149,15 @@ def tables_with_margins(draw):
 @settings(max_examples=150, deadline=None)
 @given(tables_with_margins())
 def test_property_no_margin_line_has_exactly_one_hidden_cell(table):
-    primary, secondary = suppression_masks(table, total_row="I alt", total_col="I alt")
-    shown = suppress_counts(table, total_row="I alt", total_col="I alt")
+    import warnings
+
+    from analyse.suppression import DisclosureWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        primary, secondary = suppression_masks(table, total_row="I alt", total_col="I alt")
+        shown = suppress_counts(table, total_row="I alt", total_col="I alt")
+    warned = any(issubclass(w.category, DisclosureWarning) for w in caught)
     values = table.to_numpy()
     # Primary suppression is exactly the counts 1..4.
     assert ((values >= 1) & (values <= 4) == primary.to_numpy()).all()
@@ -163,6 +170,8 @@ def test_property_no_margin_line_has_exactly_one_hidden_cell(table):
     for hidden_line, value_line in lines:
         if hidden_line.sum() == 1:
             assert (value_line[~hidden_line] == 0).all()
+            # A line that cannot be protected is said to the analyst (see test_disclosure_warnings.py).
+            assert warned
     # Shown cells keep their value.
     kept = ~hidden.to_numpy()
     assert (shown.to_numpy()[kept] == values[kept]).all()
