@@ -7,6 +7,8 @@ are kept with a reason (see :func:`analyse.cleaning.reject`), never dropped.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pandas as pd
 
 from analyse import published
@@ -106,11 +108,31 @@ def add_ydelsestype(frame: pd.DataFrame, mappings_dir) -> pd.DataFrame:
     return reject(out, out["ydelsestype"].isna(), R_TYPE, "Ydelsestype")
 
 
-def add_amounts(frame: pd.DataFrame) -> pd.DataFrame:
-    """Hours per week and amount as numbers (Danish or plain); reject unreadable or negative hours."""
+def parse_amounts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Hours per week and amount as numbers (Danish or plain), NA where unreadable: add_amounts' parsing.
+
+    >>> parse_amounts(pd.DataFrame({"hours_raw": ["7,5", ""], "amount_raw": ["1.234,50", "x"]})).values.tolist()
+    [[7.5, 1234.5], [<NA>, <NA>]]
+    """
+    return pd.DataFrame(
+        {"hours_per_week": parse_numbers(frame["hours_raw"]), "amount": parse_numbers(frame["amount_raw"])},
+        index=frame.index,
+    )
+
+
+def add_amounts(frame: pd.DataFrame, parsed: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Hours per week and amount as numbers (Danish or plain); reject unreadable or negative hours.
+
+    ``parsed`` is :func:`parse_amounts` of the same rows when it has been computed already.
+
+    >>> df = add_amounts(pd.DataFrame({"hours_raw": ["7,5", "-1", ""], "amount_raw": ["100", "", "kr"]}))
+    >>> df["_reason"].tolist()
+    [None, 'ugyldigt antal timer', 'ugyldigt beløb']
+    """
+    parsed = parse_amounts(frame) if parsed is None else parsed
     out = frame.copy(deep=False)  # copy-on-write: columns are shared until changed
-    out["hours_per_week"] = parse_numbers(frame["hours_raw"])
-    out["amount"] = parse_numbers(frame["amount_raw"])
+    out["hours_per_week"] = parsed["hours_per_week"]
+    out["amount"] = parsed["amount"]
     bad_hours = (out["hours_per_week"].isna() & (frame["hours_raw"] != "")) | (out["hours_per_week"] < 0)
     out = reject(out, bad_hours, R_HOURS, "Timer pr. uge")
     return reject(out, out["amount"].isna() & (frame["amount_raw"] != ""), R_AMOUNT, "Beløb")
@@ -118,10 +140,15 @@ def add_amounts(frame: pd.DataFrame) -> pd.DataFrame:
 
 def clean_as2007(raw: pd.DataFrame, context: CleanContext) -> pd.DataFrame:
     """All AS2007 steps; one output row per input row, rejected ones carrying a reason."""
-    out = add_person(raw, context.key)
-    out = add_dates(out)
-    out = add_ydelsestype(out, context.mappings_dir)
-    out = add_amounts(out)
+    # The numbers are parsed by pyarrow, which lets go of the GIL, while the CPR check is a
+    # Python loop that holds it: side by side on two threads they save about 0.1 s of 1.5
+    # on a million rows. The rules still apply in order (the first reason wins).
+    with ThreadPoolExecutor(max_workers=1) as numbers:
+        amounts = numbers.submit(parse_amounts, raw[["hours_raw", "amount_raw"]])
+        out = add_person(raw, context.key)
+        out = add_dates(out)
+        out = add_ydelsestype(out, context.mappings_dir)
+        out = add_amounts(out, amounts.result())
     out["leverandoer"] = out["leverandoer"].replace("", None).astype("string")
     return out
 
