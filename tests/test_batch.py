@@ -108,3 +108,18 @@ def test_a_failed_or_crashed_stage_fails_its_own_job_only(stages, tmp_path):
 def test_one_job_at_a_time_converts_before_the_next_starts(stages, tmp_path):
     batch.execute_jobs(jobs("a", "b", "c"), tmp_path, workers=1, progress=False)
     assert stages.events == ["execute a", "convert a", "execute b", "convert b", "execute c", "convert c"]
+
+
+def test_a_job_whose_conversion_cannot_even_be_queued_still_comes_back(stages, monkeypatch, tmp_path):
+    # Were the hand-over itself to fail, the job would never be reported and the batch would wait forever.
+    real_submit = batch.ThreadPoolExecutor.submit
+
+    def submit(self, fn, *args, **kwargs):
+        if fn is runner.convert and args[0].variant == "b":
+            raise RuntimeError("cannot schedule new futures after shutdown")
+        return real_submit(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(batch.ThreadPoolExecutor, "submit", submit)
+    results = batch.execute_jobs(jobs("a", "b", "c"), tmp_path, workers=2, progress=False)
+    assert [r.ok for r in results] == [True, False, True]
+    assert "RuntimeError" in results[1].error and "variant b" in results[1].error

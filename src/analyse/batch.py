@@ -32,7 +32,7 @@ import re
 import sys
 import time
 import threading
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -198,12 +198,16 @@ def _run_pipelined(jobs, reports_dir, workers, on_done, results) -> None:
     finished: queue.SimpleQueue = queue.SimpleQueue()  # (job index, future holding its result)
     with ThreadPoolExecutor(max_workers=1) as converter, ThreadPoolExecutor(max_workers=workers) as pool:
 
-        def executed(i: int, future) -> None:
-            stage = None if future.exception() is not None else future.result()
-            if isinstance(stage, runner.ExecutedNotebook):
-                converter.submit(runner.convert, stage).add_done_callback(lambda done: finished.put((i, done)))
-            else:  # failed in the notebook (a result) or in the runner (an exception)
-                finished.put((i, future))
+        def executed(i: int, future: Future) -> None:
+            try:
+                stage = None if future.exception() is not None else future.result()
+                if isinstance(stage, runner.ExecutedNotebook):
+                    converter.submit(runner.convert, stage).add_done_callback(lambda done: finished.put((i, done)))
+                    return
+            except BaseException as error:  # noqa: BLE001 - every job must come back, or the wait below never ends
+                future = Future()
+                future.set_exception(error)
+            finished.put((i, future))  # failed in the notebook (a result) or in the runner (an exception)
 
         for i, job in enumerate(jobs):
             pool.submit(_execute, job, str(reports_dir)).add_done_callback(lambda future, i=i: executed(i, future))
