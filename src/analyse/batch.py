@@ -81,12 +81,10 @@ def job_env(env: dict[str, str] | None):
 
 
 def _run(job: ReportJob, reports_dir: str):
+    """Execute and convert one job, one after the other."""
     from analyse import runner
 
-    return runner._run_one(
-        Path(job.notebook), dict(job.parameters), Path(reports_dir),
-        output_stem=job.output_stem, variant=job.variant, variant_title=job.title,
-    )
+    return runner.finish(_execute(job, reports_dir))
 
 
 def _execute(job: ReportJob, reports_dir: str):

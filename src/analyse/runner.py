@@ -260,17 +260,12 @@ class ExecutedNotebook:
     variant: str | None = None
 
 
-def _run_one(
-    notebook: Path, parameters: dict, reports_dir: Path,
-    output_stem: str | None = None, variant: str | None = None, variant_title: str | None = None,
-) -> ReportResult:
-    """Execute one notebook and write its report; never raises for the notebook's own failure.
+def finish(stage: ExecutedNotebook | ReportResult) -> ReportResult:
+    """What :func:`execute` returned, converted to a report unless it already failed.
 
-    ``output_stem`` names the report and the executed copy (default: the notebook's
-    name); a report ``variant`` (see :mod:`analyse.params`) is added to the title
-    and to messages.
+    ``finish(execute(...))`` runs one notebook and writes its report; it never raises
+    for the notebook's own failure.
     """
-    stage = execute(notebook, parameters, reports_dir, output_stem, variant, variant_title)
     return stage if isinstance(stage, ReportResult) else convert(stage)
 
 
@@ -280,8 +275,10 @@ def execute(
 ) -> ExecutedNotebook | ReportResult:
     """Run the notebook in a kernel; a failure is returned as its (failed) :class:`ReportResult`.
 
-    The first half of :func:`_run_one`. Kept apart from :func:`convert` so a batch can
-    start the next kernel while this report is converted (see :mod:`analyse.batch`).
+    ``output_stem`` names the report and the executed copy (default: the notebook's
+    name); a report ``variant`` (see :mod:`analyse.params`) is added to the title
+    and to messages. Kept apart from :func:`convert` so a batch can start the next
+    kernel while this report is converted (see :mod:`analyse.batch`).
     """
     import papermill
 
