@@ -11,8 +11,11 @@ import pytest
 
 from analyse.as2007 import COLUMNS
 from analyse.exceptions import InputFileError, MissingColumnError
-from analyse.readers import _read_csv_fast, detect_separator, list_extracts, read_extract
-from tests.conftest import write_csv
+from analyse.pipeline import clean_all
+from analyse.readers import _read_csv_fast, detect_separator, ignored_files, list_extracts, read_extract
+from tests.conftest import ROOT, write_csv
+
+BAD_CORPUS = ROOT / "tests" / "data" / "bad"
 
 HEADER = "CPR-nr;Ydelsestype;Startdato;Slutdato;Leverandør;Timer pr. uge;Beløb"
 ROW = "010203-1234;§ 85 bostøtte døgntakst;01-02-2016;;Bostedet Engen;;1.234,50"
@@ -116,9 +119,51 @@ def test_separator_detection_respects_quoted_separators():
 
 
 def test_list_extracts_skips_hidden_lock_and_other_files(tmp_path):
-    for name in ["b.csv", "a.XLSX", ".hidden.csv", "~$a.xlsx", "notes.docx"]:
+    for name in ["b.csv", "a.XLSX", ".hidden.csv", "~$a.xlsx", "notes.docx", "c.xlsm", "old.xls", "d.ods"]:
         (tmp_path / name).write_text("x")
-    assert [p.name for p in list_extracts(tmp_path)] == ["a.XLSX", "b.csv"]
+    # Spreadsheets that cannot be read are listed, so that reading them says what to do.
+    assert [p.name for p in list_extracts(tmp_path)] == ["a.XLSX", "b.csv", "c.xlsm", "d.ods", "old.xls"]
+    assert [p.name for p in ignored_files(tmp_path)] == ["notes.docx"]
+    with pytest.raises(InputFileError, match=r"fil old.xls: .*gamle Excel-format.*\.xlsx"):
+        read_extract(tmp_path / "old.xls", COLUMNS)
+
+
+def test_files_that_are_not_extracts_are_named_when_cleaning(tmp_path, caplog):
+    raw = tmp_path / "raw"
+    write_csv(raw / "as2007" / "a.csv", [HEADER, ROW])
+    (raw / "as2007" / "noter.docx").write_text("x")
+    write_csv(raw / "b.csv", [HEADER, ROW])  # beside the source folders, not in one
+    with caplog.at_level("WARNING"):
+        summary = clean_all(raw, tmp_path / "out", mappings_dir=tmp_path / "ingen")
+    assert summary.results["as2007"].quality["rows_in"] == 1
+    assert "noter.docx er sprunget over" in caplog.text
+    assert "b.csv ligger direkte i" in caplog.text
+
+
+@pytest.mark.parametrize("first, second, row", [
+    ("utf-8", "cp1252", 3),   # a Windows-1252 line pasted into a UTF-8 file
+    ("cp1252", "utf-8", 3),   # and the other way round
+])
+def test_mixed_encodings_are_an_error_naming_the_rows(tmp_path, first, second, row):
+    path = tmp_path / "x.csv"
+    path.write_bytes(f"{HEADER}\n{ROW}\n".encode(first) + f"{ROW}\n".encode(second))
+    with pytest.raises(InputFileError, match=rf"række {row}: blandet tegnsæt") as raised:
+        read_extract(path, COLUMNS)
+    assert "010203" not in str(raised.value)
+
+
+def test_windows_1252_text_that_looks_like_utf8_letters_only_by_chance_is_read(tmp_path):
+    # "Ã" and "Â" followed by plain letters are no UTF-8 sequence: the file is Windows-1252 throughout.
+    path = write_csv(tmp_path / "x.csv", [HEADER, ROW.replace("Engen", "ÃÂ Ørsted")], encoding="cp1252")
+    assert read_extract(path, COLUMNS).data.loc[0, "leverandoer"] == "Bostedet ÃÂ Ørsted"
+
+
+def test_xlsm_is_read_and_a_formula_reads_as_its_stored_result():
+    table = read_extract(BAD_CORPUS / "as2007" / "formula_with_result.xlsx", COLUMNS)
+    assert table.data["end_raw"].tolist() == ["01-03-2019", ""]
+    assert read_extract(BAD_CORPUS / "as2007" / "macro_workbook.xlsm", COLUMNS).data["cpr"].tolist() == ["290200-4012"]
+    with pytest.raises(InputFileError, match=r"række 2: cellen D2 er en formel, hvis resultat ikke er gemt"):
+        read_extract(BAD_CORPUS / "as2007" / "formula_without_result.xlsx", COLUMNS)
 
 
 # Cells of Danish extracts: ASCII, the Danish letters and the other Windows-1252 characters

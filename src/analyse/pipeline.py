@@ -31,6 +31,7 @@ from analyse.indicators import compute_indicators, indicators_by_source
 from analyse.memory import release_free_memory, tune_for_large_tables
 from analyse.periods import INDICATOR_FILE
 from analyse.pseudonym import load_key
+from analyse.readers import ignored_files, list_extracts
 from analyse.sources import SPECS
 
 log = logging.getLogger(__name__)
@@ -123,8 +124,15 @@ def _clean_all(raw_dir: Path, out_dir: Path, mappings_dir: Path | None, only: Co
     results: dict[str, SourceResult] = {}
     reused: dict[str, SourceResult] = {}
     earlier = _earlier_quality(out_dir) if only is not None else {}
+    for path in list_extracts(raw_dir):
+        if path.name != config.SYNTHETIC_MARKER:
+            log.warning("filen %s ligger direkte i %s og er sprunget over; læg den i mappen for sin kilde (%s)",
+                        path.name, raw_dir, ", ".join(f"{name}/" for name in SPECS))
     for name, spec in SPECS.items():
         files = source_files(raw_dir, name)
+        for path in ignored_files(raw_dir / name):
+            log.warning("%s: filen %s er sprunget over (kun CSV, TXT, TSV, XLSX og XLSM læses som udtræk)",
+                        name, path.name)
         if files and only is not None and name not in only:
             kept = _reusable(out_dir, name, earlier)
             if kept is not None:

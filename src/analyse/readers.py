@@ -26,7 +26,15 @@ import pandas as pd
 from analyse.exceptions import InputFileError, MissingColumnError
 from analyse.memory import tune_for_large_tables
 
-READABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
+READABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
+# Spreadsheet formats a source folder may hold that are not read: listed all the same, so that
+# reading them stops with what to do instead of the file being left out without a word.
+UNREADABLE_SPREADSHEETS = {
+    ".xls": "det gamle Excel-format (.xls)",
+    ".xlsb": "Excels binære format (.xlsb)",
+    ".ods": "OpenDocument-regneark (.ods)",
+    ".numbers": "et Numbers-regneark",
+}
 SEPARATORS = (";", "\t", ",")
 # Header rows are looked for this far down: enough for a few title lines above the table.
 HEADER_SEARCH_ROWS = 15
@@ -77,17 +85,24 @@ def normalise_header(text: object) -> str:
     return re.sub(r"\s+", " ", str(text).replace("\ufeff", "")).strip().casefold()
 
 
-def list_extracts(folder: Path) -> list[Path]:
-    """The readable files of one source folder, sorted by name (hidden files and lock files skipped)."""
+def _visible_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.is_file()
-        and p.suffix.lower() in READABLE_SUFFIXES
-        and not p.name.startswith((".", "~$"))
-    )
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+
+
+def list_extracts(folder: Path) -> list[Path]:
+    """The extracts of one source folder, sorted by name (hidden files and lock files skipped).
+
+    Spreadsheets in a format that cannot be read (.xls, .ods, …) are included: reading one
+    stops with a message saying how to save it (see :func:`read_extract`).
+    """
+    return [p for p in _visible_files(folder) if p.suffix.lower() in (*READABLE_SUFFIXES, *UNREADABLE_SPREADSHEETS)]
+
+
+def ignored_files(folder: Path) -> list[Path]:
+    """Files in a source folder that are not extracts at all (a PDF, a Word note): left out, to be named."""
+    return [p for p in _visible_files(folder) if p not in list_extracts(folder)]
 
 
 def detect_encoding(data: bytes, file: str) -> str:
@@ -112,8 +127,9 @@ def detect_encoding(data: bytes, file: str) -> str:
         codecs.getincrementaldecoder("utf-8")().decode(data[:65536], final=False)
         data.decode("utf-8")
         return "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        not_utf8 = exc.start
+    _check_not_mixed(data, file, not_utf8)
     # Windows-1252 leaves five byte values undefined; any of them means neither encoding fits.
     # (Searching for them is much faster than decoding the whole file, which the reader avoids.)
     undefined = [i for i in (data.find(b) for b in CP1252_UNDEFINED) if i >= 0]
@@ -124,6 +140,49 @@ def detect_encoding(data: bytes, file: str) -> str:
             row=data.count(b"\n", 0, first) + 1,
         )
     return "cp1252"
+
+
+def _first_utf8_letter(data: bytes) -> int:
+    """Where the first UTF-8-encoded letter or sign of Latin-1's range (æ, ø, å, é, §, …) is; -1 if none.
+
+    Such a letter is two bytes, ``\\xc2`` or ``\\xc3`` and one in ``\\x80``–``\\xbf``. Read as
+    Windows-1252 they are "Ã¸" or "Â§", which Danish text never holds, so finding one in a
+    file that is not UTF-8 throughout means two encodings are mixed.
+
+    >>> _first_utf8_letter("Beløb".encode("utf-8")), _first_utf8_letter("Beløb".encode("cp1252"))
+    (3, -1)
+    >>> _first_utf8_letter("Ã and Â alone".encode("cp1252"))
+    -1
+    """
+    first = -1
+    for lead in (b"\xc2", b"\xc3"):
+        # (bytes.find runs at memory speed; a regular expression would scan a large file slowly.)
+        at = data.find(lead)
+        while at >= 0 and (first < 0 or at < first):
+            if at + 1 < len(data) and 0x80 <= data[at + 1] <= 0xBF:
+                first = at
+                break
+            at = data.find(lead, at + 1)
+    return first
+
+
+def _check_not_mixed(data: bytes, file: str, not_utf8: int) -> None:
+    """Stop on a file with UTF-8 letters and bytes that are not UTF-8 (two encodings mixed).
+
+    Read as either encoding, part of its letters would come out wrong ("SÃ¸ren" or "S?ren"),
+    silently: the same person would get two pseudonyms and a tilbud or ydelsestype an unknown
+    name. Typically lines were pasted from another file or program.
+    """
+    utf8 = _first_utf8_letter(data)
+    if utf8 < 0:
+        return
+    utf8_row, other_row = data.count(b"\n", 0, utf8) + 1, data.count(b"\n", 0, not_utf8) + 1
+    raise InputFileError(
+        file,
+        f"blandet tegnsæt: række {utf8_row} er skrevet som UTF-8, men række {other_row} (byte {not_utf8}) "
+        "som Windows-1252 eller et andet tegnsæt; ret rækkerne, og gem filen igen som CSV (UTF-8)",
+        row=max(utf8_row, other_row),
+    )
 
 
 def _check_utf8_after_bom(data: bytes, file: str) -> None:
@@ -312,9 +371,45 @@ def _read_csv_cells(path: Path, data: bytes | None = None) -> tuple[pd.DataFrame
 def _read_xlsx_cells(path: Path) -> pd.DataFrame:
     try:
         cells = pd.read_excel(path, sheet_name=0, header=None, dtype=object, engine="openpyxl")
+        unsaved = _formula_without_result(path)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
         raise InputFileError(path.name, f"kan ikke læses som XLSX-regneark ({type(exc).__name__})") from None
+    if unsaved is not None:
+        coordinate, row = unsaved
+        raise InputFileError(
+            path.name, f"cellen {coordinate} er en formel, hvis resultat ikke er gemt i filen (den er skrevet af "
+            "et program, ikke gemt fra et regneark); åbn filen i Excel eller LibreOffice, og gem den igen",
+            row=row,
+        )
     return cells.map(_cell_text)
+
+
+_FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _formula_without_result(path: Path) -> tuple[str, int] | None:
+    """The first cell of the first sheet holding a formula whose result is not stored, if any.
+
+    Excel and LibreOffice store each formula's last result, and that is what is read. A
+    workbook written by a program may hold the formula alone: its cell would read as empty,
+    and an empty end date means an ongoing grant, so the row would be wrong without a word.
+    Workbooks without any formula (nearly every export) are recognised from their XML at once.
+    """
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    with zipfile.ZipFile(path) as book:
+        sheets = [n for n in book.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        if not any(_FORMULA_ELEMENT.search(book.read(n)) for n in sheets):
+            return None
+    formulas = load_workbook(path, read_only=True, data_only=False).worksheets[0]
+    results = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+    for formula_row, result_row in zip(formulas.iter_rows(), results.iter_rows()):
+        for formula, result in zip(formula_row, result_row):
+            if getattr(formula, "data_type", None) == "f" and result.value is None:
+                return formula.coordinate, formula.row
+    return None
 
 
 def _find_header(cells: pd.DataFrame, columns: Sequence[Column]) -> int:
@@ -378,6 +473,11 @@ def read_extract(path: Path, columns: Sequence[Column]) -> RawTable:
     :class:`MissingColumnError` when a required column is absent.
     """
     path = Path(path)
+    if path.suffix.lower() in UNREADABLE_SPREADSHEETS:
+        raise InputFileError(
+            path.name, f"filen er {UNREADABLE_SPREADSHEETS[path.suffix.lower()]}, som ikke kan læses; "
+            "åbn den, og gem den som Excel-projektmappe (.xlsx) eller CSV (UTF-8)",
+        )
     raw_bytes = path.read_bytes()  # read once: the checksum comes from the same bytes
     # hashlib lets go of the GIL on large inputs, so the checksum is taken while the file is parsed.
     with ThreadPoolExecutor(max_workers=1) as hasher:
@@ -388,7 +488,7 @@ def read_extract(path: Path, columns: Sequence[Column]) -> RawTable:
 
 
 def _read_table(path: Path, raw_bytes: bytes, columns: Sequence[Column]) -> RawTable:
-    if path.suffix.lower() == ".xlsx":
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
         cells, encoding, separator = _read_xlsx_cells(path), None, None
     else:
         cells, encoding, separator = _read_csv_cells(path, raw_bytes)

@@ -45,7 +45,8 @@ def raw_bytes(name: str, data: bytes) -> None:
     path.write_bytes(data)
 
 
-def xlsx(name: str, rows: list[list], merge: list[str] = ()) -> None:
+def xlsx(name: str, rows: list[list], merge: list[str] = (), **replace: tuple[bytes, bytes]) -> None:
+    """A workbook of ``rows``; each ``replace`` value (old, new) is applied to the sheet's XML."""
     book = Workbook()
     sheet = book.active
     for row in rows:
@@ -61,7 +62,12 @@ def xlsx(name: str, rows: list[list], merge: list[str] = ()) -> None:
         for item in sorted(source.infolist(), key=lambda i: i.filename):
             info = zipfile.ZipInfo(item.filename, date_time=(2020, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, source.read(item.filename))
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                for old, new in replace.values():
+                    assert old in content, old
+                    content = content.replace(old, new)
+            target.writestr(info, content)
     raw_bytes(name, out.getvalue())
 
 
@@ -166,6 +172,22 @@ def main() -> None:
     text("as2007/tab_separated_cp1252.tsv", [
         AS_HEADER.replace(";", "\t"), f"{A}\t§ 85 bostøtte døgntakst\t01-02-2018\t\tBostøtten Ærø\t\t",
     ], encoding="cp1252")
+
+    # Lines pasted from a Windows-1252 file into a UTF-8 one: neither reading is right.
+    raw_bytes("as2007/mixed_utf8_and_cp1252.csv", (
+        (AS_HEADER + "\n" + f"{A};§ 85 bostøtte timetakst;01-02-2018;;Bostøtten Ærø;;\n").encode("utf-8")
+        + f"{B};§ 85 bostøtte timetakst;01-02-2018;;Bostøtten Ærø;;\n".encode("cp1252")
+    ))
+    raw_bytes("as2007/old_excel_format.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
+    xlsx("as2007/macro_workbook.xlsm", [["CPR", "Ydelsestype", "Startdato", "Slutdato"],
+                                        [A, "§ 85 bostøtte timetakst", "01-02-2018", None]])
+    # A formula written by a program with no stored result reads as an empty cell (an ongoing
+    # grant); one whose result is stored, as Excel saves it, reads as that result.
+    formula_rows = [["CPR", "Ydelsestype", "Startdato", "Slutdato"],
+                    [A, "§ 85 bostøtte timetakst", "01-02-2018", "=C2"], [B, "§ 85 bostøtte timetakst", "01-03-2018", None]]
+    xlsx("as2007/formula_without_result.xlsx", formula_rows)
+    xlsx("as2007/formula_with_result.xlsx", formula_rows,
+         patch=(b"<f>C2</f><v />", b'<f>C2</f><v>01-03-2019</v>'), cell_type=(b'<c r="D2">', b'<c r="D2" t="str">'))
 
     # --- fremmoede ----------------------------------------------------------------------------
     text("fremmoede/names_cp1252.csv", [
