@@ -77,7 +77,7 @@ formatting.show_table(
     caption="Tabel 1: Nøgletal fra alle kilder",
     source="; ".join(summary.SOURCE_LABELS.values()),
     period=periode,
-    note=summary.key_figures_note(),
+    note=summary.key_figures_note(suppression_threshold),
     name=f"00_tabel_1_noegletal_{report_type}",
 )
 

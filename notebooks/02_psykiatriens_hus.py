@@ -215,7 +215,7 @@ if not ved_siden.empty:
         source=kilde,
         period=periode,
         note=" ".join(filter(None, [
-            "Kontakter og besøg er de registrerede tal, som i Tabel 4 og 6. Skønnet er ikke lagt til.",
+            "Kontakter og besøg er de registrerede tal, som i Tabel 4 og 6 (for et tilbudsnavn, der ikke er kendt, som i Tabel 5). Skønnet er ikke lagt til.",
             suppression.suppression_note(vist_ved_siden[["Kontakter (registreret)", "Besøg (registreret)"]],
                                          suppression_threshold),
         ])),

@@ -171,5 +171,6 @@ SPEC = SourceSpec(
     clean=clean_as2007,
     output_columns=OUTPUT_COLUMNS,
     personal_columns=("cpr",),
+    date_and_number_columns=("start_raw", "end_raw", "hours_raw", "amount_raw"),
     describe=describe_as2007,
 )

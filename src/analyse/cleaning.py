@@ -12,7 +12,8 @@ is common to all of them:
 - splits clean from rejected rows, validates the clean table with the schema and
   accounts for every input row per file: ``rows_in = rows_clean + rows_rejected +
   duplicates_removed``;
-- writes rejected rows with the pseudonym, never the CPR number or the name.
+- writes rejected rows with the pseudonym, never the CPR number or the name, and
+  hides what a shifted row put in the wrong column (:func:`hide_misplaced_personal_data`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import pandas as pd
 
 from analyse import config
 from analyse.readers import Column, RawTable, list_extracts, read_extract
+from analyse.values import spread
 
 REASON = "_reason"
 REASON_COLUMN = "_column"
@@ -39,6 +41,19 @@ TOTAL_LABEL = re.compile(
     r"(i alt|ialt|sum i alt|total|totalt|hovedtotal|grand total|antal (?:personer|borgere|rækker|registreringer))"
     r"\s*:?\s*[\d.,]*",
 )
+
+
+# What the rejected-rows file shows instead of a value that may be personal. The analyst finds
+# the value itself in the raw extract, at the file and row the same line names.
+CPR_HIDDEN = "[CPR skjult]"
+TEXT_HIDDEN = "[tekst skjult]"
+# A CPR number as it may be written in any cell: 6 digits (5 when Excel dropped the leading
+# zero), then a dash or dot with or without spaces around it, or spaces, or nothing, then 4
+# digits, and no digit on either side (a longer run of digits is not a CPR number).
+CPR_LIKE = re.compile(r"(?<!\d)\d{5,6}[ \t\u00a0]*[-.]?[ \t\u00a0]*\d{4}(?!\d)")
+# Two letters anywhere in the value are enough for a name or initials. A single letter ("x",
+# "7 t") identifies no one and is the commonest placeholder, so the analyst still sees it.
+NAME_LETTERS = 2
 
 
 @dataclass(frozen=True)
@@ -58,7 +73,11 @@ class SourceSpec:
     ``source_file``/``source_row``) and returns one row per input row with the
     typed output columns, ``pseudonym``, and :data:`REASON`/:data:`REASON_COLUMN`
     set for rows it rejects (see :func:`reject`). ``personal_columns`` are raw
-    columns that must never be written (CPR, names).
+    columns that must never be written (CPR, names). ``date_and_number_columns``
+    are raw columns that should hold a date or a number: in the rejected-rows
+    file a value there with letters in it is hidden, since after a shifted row it
+    may be a name (:func:`hide_misplaced_personal_data`). It has no default, so a
+    new source has to say which of its columns these are.
     """
 
     name: str
@@ -67,7 +86,15 @@ class SourceSpec:
     clean: Callable[[pd.DataFrame, CleanContext], pd.DataFrame]
     output_columns: tuple[str, ...]
     personal_columns: tuple[str, ...]
+    date_and_number_columns: tuple[str, ...]
     describe: Callable[[pd.DataFrame, pd.DataFrame], dict] | None = None
+
+    def __post_init__(self) -> None:
+        # A misspelt name would silently protect nothing: stop when the source is declared.
+        names = {c.name for c in self.columns}
+        unknown = sorted((set(self.personal_columns) | set(self.date_and_number_columns)) - names)
+        if unknown:
+            raise ValueError(f"{self.name}: ukendte kolonner i kildens erklæring: {', '.join(unknown)}")
 
 
 @dataclass
@@ -147,6 +174,70 @@ def name_total_rows(processed: pd.DataFrame, raw: pd.DataFrame, labels: dict[str
         columns[rows[hit]] = label
         named |= hit
     return _with_reasons(processed, reasons, columns)
+
+
+def hide_misplaced_personal_data(values: pd.DataFrame, date_and_number_columns: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The raw cells of rejected rows as the rejected-rows file may show them.
+
+    A row that is shifted, or has its values in the wrong columns, can carry a CPR
+    number or a name outside the personal columns (which are never written). So in
+    every column a CPR-like number (:data:`CPR_LIKE`) becomes :data:`CPR_HIDDEN`, and
+    in the columns that should hold a date or a number a value with letters becomes
+    :data:`TEXT_HIDDEN`. A value with digits and punctuation only stays as written
+    (``31-02-2018``, ``7,5,5``), and so does the text of label columns (Ydelsestype,
+    Tilbud): that is what the analyst needs to see to fix a mapping or an extract.
+    Returns a new frame; works once per distinct value.
+
+    >>> raw = pd.DataFrame({"type": ["§ 85", "§ 85 bostøtte 020203-1234"],
+    ...                     "start": ["020203-1234", "31-02-2018"], "antal": ["Anne Hansen", "7,5,5"]})
+    >>> hide_misplaced_personal_data(raw, ("start", "antal")).values.tolist()
+    [['§ 85', '[CPR skjult]', '[tekst skjult]'], ['§ 85 bostøtte [CPR skjult]', '31-02-2018', '7,5,5']]
+    """
+    out = values.copy(deep=False)  # copy-on-write: columns are shared until changed
+    for column in values.columns:
+        hide_text = column in date_and_number_columns
+        codes, uniques = pd.factorize(values[column], use_na_sentinel=True)
+        hidden = pd.Series([_hidden(u, hide_text) for u in uniques], dtype=values[column].dtype)
+        out[column] = spread(hidden, codes, values.index)
+    return out
+
+
+def _hidden(text: str, hide_text: bool) -> str:
+    """One cell of :func:`hide_misplaced_personal_data`.
+
+    >>> _hidden("Anne 1", True), _hidden("Anne 1", False), _hidden("x 0102031234", True)
+    ('[tekst skjult]', 'Anne 1', 'x [CPR skjult]')
+    """
+    # Letters are looked at first, in the text as written: the CPR marker has letters of its own.
+    if hide_text and sum(map(str.isalpha, text)) >= NAME_LETTERS:
+        return TEXT_HIDDEN
+    return CPR_LIKE.sub(CPR_HIDDEN, text)
+
+
+R_CPR_ELSEWHERE = "CPR-nummer uden for CPR-kolonnen (forskudt række?)"
+
+
+def reject_cpr_outside_cpr_column(processed: pd.DataFrame, raw: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """Reject rows whose label columns (Tilbud, Leverandør, …) hold a CPR-like number.
+
+    A label passes on to the clean table, the indicators and the reports (an unknown tilbud
+    is shown by name), so a CPR number there, typically from a shifted row, must not pass as
+    a label. ``labels`` maps those raw columns to the names shown in the rejected-rows file,
+    where the number itself is hidden (:func:`hide_misplaced_personal_data`). An earlier
+    reason wins, as always (:func:`reject`).
+
+    >>> raw = pd.DataFrame({"tilbud": ["NADA", "010203-1234", "Café 12"]})
+    >>> reject_cpr_outside_cpr_column(raw, raw, {"tilbud": "Tilbud"})[REASON].tolist()
+    [None, 'CPR-nummer uden for CPR-kolonnen (forskudt række?)', None]
+    """
+    out = processed
+    for column, label in labels.items():
+        if column not in raw:
+            continue
+        codes, uniques = pd.factorize(raw[column], use_na_sentinel=True)
+        cpr_like = np.array([CPR_LIKE.search(str(u)) is not None for u in uniques] + [False], dtype=bool)
+        out = reject(out, pd.Series(cpr_like[codes], index=out.index), R_CPR_ELSEWHERE, label)
+    return out
 
 
 def drop_exact_duplicates(raw: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, pd.Series]:
@@ -235,6 +326,9 @@ def clean_source(spec: SourceSpec, files: list[Path], context: CleanContext) -> 
     if REASON not in processed:
         processed = reject(processed, pd.Series(False, index=processed.index), "", "")
     processed = name_total_rows(processed, deduplicated, {c.name: c.label for c in spec.columns})
+    label_columns = [c for c in spec.columns
+                     if c.name not in spec.personal_columns and c.name not in spec.date_and_number_columns]
+    processed = reject_cpr_outside_cpr_column(processed, deduplicated, {c.name: c.label for c in label_columns})
     rejected_mask = processed[REASON].notna()
 
     from analyse.schemas import validate_source  # (pandera only when cleaning; see analyse.schemas)
@@ -242,10 +336,14 @@ def clean_source(spec: SourceSpec, files: list[Path], context: CleanContext) -> 
     clean = validate_source(spec.name, processed.loc[~rejected_mask, list(spec.output_columns)].reset_index(drop=True))
 
     raw_columns = [c for c in contract_columns if c not in spec.personal_columns]
+    # Hidden here, before ``describe`` reads the unknown labels for kvalitet.json: label
+    # columns keep their text, so the counts are unchanged, but a CPR number there is not kept.
+    raw_values = hide_misplaced_personal_data(deduplicated.loc[rejected_mask, raw_columns],
+                                              spec.date_and_number_columns)
     rejected = pd.concat(
         [
             processed.loc[rejected_mask, ["source_file", "source_row", REASON_COLUMN, REASON, "pseudonym"]],
-            deduplicated.loc[rejected_mask, raw_columns],
+            raw_values,
         ],
         axis=1,
     ).rename(columns={REASON: "reason", REASON_COLUMN: "column", **{c.name: c.label for c in spec.columns}})

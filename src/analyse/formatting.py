@@ -26,6 +26,7 @@ from babel.numbers import format_decimal
 
 from analyse import config
 from analyse.periods import parse_half_year
+from analyse.suppression import shown_count
 
 LOCALE = "da_DK"
 MISSING = "–"
@@ -65,6 +66,19 @@ def format_number(x: float | int | None, decimals: int = 0) -> str:
     rounded = Decimal(str(x)).quantize(quantum, rounding=ROUND_HALF_UP)
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
     return format_decimal(rounded, format=pattern, locale=LOCALE)
+
+
+def format_n(n: int, threshold: int = 5) -> str:
+    """The number of persons or episodes beside a share: ``N=1.234``, or ``N<5`` for 1 to ``threshold - 1``.
+
+    The N is itself a published count, so the small-count rule of
+    :func:`analyse.suppression.shown_count` applies to it; 0 is shown, as in the tables.
+
+    >>> format_n(1234), format_n(2), format_n(0), format_n(3, threshold=3)
+    ('N=1.234', 'N<5', 'N=0', 'N=3')
+    """
+    shown = shown_count(n, threshold)
+    return f"N{shown}" if isinstance(shown, str) else f"N={format_number(shown)}"
 
 
 def format_percent(share: float | None, decimals: int = 0) -> str:

@@ -384,11 +384,13 @@ def report_tables(
     The report shows the same figures in several tables: Tabel 3's contacts are
     Tabel 4's ``I alt`` and its visits Tabel 6's ``I alt``; Tabel 5 breaks
     ``Uoplyst tilbud`` of Tabel 4 down by name; Tabel 9 repeats cells of Tabel 4
-    and 6. Suppressed one table at a time, a cell hidden in one could be read in
-    another, so all are passed to :func:`analyse.suppression.suppress_tables` with
-    those links. Returns ``{"raw": {...}, "shown": {...}, "gaps": ..., "beside": ...}``
-    with keys ``tabel3``, ``tabel4``, ``tabel5``, ``tabel6``, ``tabel9`` (Tabel 9 is
-    indexed by (tilbud, half-year); empty tables where there is nothing to show).
+    and 6 (for a name the mapping does not know: its Tabel 5 contacts, and visits
+    that are part of Tabel 6's ``Uoplyst tilbud``). Suppressed one table at a
+    time, a cell hidden in one could be read in another, so all are passed to
+    :func:`analyse.suppression.suppress_tables` with those links. Returns
+    ``{"raw": {...}, "shown": {...}, "gaps": ..., "beside": ...}`` with keys
+    ``tabel3``, ``tabel4``, ``tabel5``, ``tabel6``, ``tabel9`` (Tabel 9 is indexed
+    by (tilbud, half-year); empty tables where there is nothing to show).
     """
     from analyse import suppression
     from analyse.gaps import find_gaps
@@ -406,7 +408,7 @@ def report_tables(
     found = find_gaps(visits) if not visits.empty else pd.DataFrame(
         columns=["tilbud", "period", "first_week", "last_week", "first_day", "last_day", "weeks",
                  "median_weekly_visits", "estimated_visits"])
-    beside = gaps_beside_published(found, indicators, periods) if not found.empty else pd.DataFrame(
+    beside = gaps_beside_published(found, indicators, periods, known=known) if not found.empty else pd.DataFrame(
         columns=["Tilbud", "Halvår", "Kontakter (registreret)", "Besøg (registreret)",
                  "Skønnet antal manglende besøg", "Skøn i pct. af registrerede besøg"])
     t9 = beside.set_index(["Tilbud", "Halvår"])[
@@ -430,6 +432,7 @@ def report_tables(
             kind = "eq" if t5[period].sum() == t4.at[UOPLYST, period] else "le"
             relations.append(suppression.Relation(
                 tuple(("tabel5", name, period) for name in t5.index), ("tabel4", UOPLYST, period), kind))
+    unknown_visits: dict[str, list] = {}
     for tilbud, period in t9.index:
         if period not in periods:
             continue
@@ -439,6 +442,11 @@ def report_tables(
             links.append((("tabel9", (tilbud, period), "Kontakter (registreret)"), ("tabel5", tilbud, period)))
         if tilbud in t6.index:
             links.append((("tabel9", (tilbud, period), "Besøg (registreret)"), ("tabel6", tilbud, period)))
+        elif registered_indicators(tilbud, known)[1] == "besoeg_pr_ukendt_tilbud":
+            # An unknown name's visits are part of Tabel 6's Uoplyst tilbud, as its contacts (Tabel 5) of Tabel 4's.
+            unknown_visits.setdefault(period, []).append(("tabel9", (tilbud, period), "Besøg (registreret)"))
+    relations += [suppression.Relation(tuple(parts), ("tabel6", UOPLYST, period), "le")
+                  for period, parts in unknown_visits.items()]
     shown = suppression.suppress_tables(tables, threshold, links=links, relations=relations)
     shown.setdefault("tabel5", t5.astype(object))
     shown.setdefault("tabel9", t9.astype(object))
@@ -496,14 +504,39 @@ def gap_table(gaps: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
     return table.set_index("Tilbud")
 
 
-def gaps_beside_published(gaps: pd.DataFrame, indicators: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
+def registered_indicators(tilbud: str, known: list[str] | None = None) -> tuple[str, str]:
+    """The indicators (contacts, visits) that hold a tilbud's registered numbers as the report publishes them.
+
+    A known tilbud (and ``Uoplyst tilbud``) is a row of Tabel 4 and 6
+    (``kontakter_pr_tilbud``, ``besoeg_pr_tilbud``). A name the mapping does not
+    know has no row there: its contacts and visits are inside ``Uoplyst tilbud``,
+    and by name only in the ``*_ukendt_tilbud`` indicators, which Tabel 5 shows.
+
+    >>> registered_indicators("NADA", ["NADA", "Uoplyst tilbud"])
+    ('kontakter_pr_tilbud', 'besoeg_pr_tilbud')
+    >>> registered_indicators("Yoga", ["NADA", "Uoplyst tilbud"])
+    ('kontakter_pr_ukendt_tilbud', 'besoeg_pr_ukendt_tilbud')
+    """
+    known = known_tilbud() if known is None else known
+    if tilbud in known or tilbud == UOPLYST:
+        return "kontakter_pr_tilbud", "besoeg_pr_tilbud"
+    return "kontakter_pr_ukendt_tilbud", "besoeg_pr_ukendt_tilbud"
+
+
+def gaps_beside_published(
+    gaps: pd.DataFrame, indicators: pd.DataFrame, periods: list[str], known: list[str] | None = None
+) -> pd.DataFrame:
     """Per tilbud and half-year with a gap: contacts and visits as registered, and the estimate beside them.
 
     The estimate is *not* added to the registered numbers; the last column says
-    how large it is relative to the visits registered.
+    how large it is relative to the visits registered. The registered numbers are
+    the published ones (:func:`registered_indicators`): a tilbud name the mapping
+    does not know gets its own numbers as in Tabel 5, not the 0 of a missing
+    Tabel 4 row (``known`` as for :func:`tabel4`).
     """
     from analyse.gaps import gaps_by_period
 
+    known = known_tilbud() if known is None else list(known)
     per_period = gaps_by_period(gaps)
     per_period = per_period[per_period["period"].isin(periods)]
     columns = ["Tilbud", "Halvår", "Kontakter (registreret)", "Besøg (registreret)",
@@ -515,8 +548,9 @@ def gaps_beside_published(gaps: pd.DataFrame, indicators: pd.DataFrame, periods:
                                & (indicators["period"] == gap.period)]
             return int(match["value"].sum())
 
-        visits = value("besoeg_pr_tilbud")
-        rows.append([gap.tilbud, gap.period, value("kontakter_pr_tilbud"), visits, int(gap.estimated_visits),
+        contacts_indicator, visits_indicator = registered_indicators(gap.tilbud, known)
+        visits = value(visits_indicator)
+        rows.append([gap.tilbud, gap.period, value(contacts_indicator), visits, int(gap.estimated_visits),
                      gap.estimated_visits / visits if visits else float("nan")])
     return pd.DataFrame(rows, columns=columns)
 
@@ -583,5 +617,6 @@ SPEC = SourceSpec(
     clean=clean_fremmoede,
     output_columns=OUTPUT_COLUMNS,
     personal_columns=("deltager",),
+    date_and_number_columns=("date_raw", "antal_raw"),
     describe=describe_fremmoede,
 )

@@ -12,7 +12,7 @@ import textwrap
 
 import pandas as pd
 
-from analyse.formatting import MISSING, format_date, format_number, format_percent
+from analyse.formatting import MISSING, format_date, format_n, format_number, format_percent
 from analyse.goals import (
     CANNOT_JUDGE, NOT_REACHED, ON_TRACK, REACHED, STATUSES, THEMES, Goal, GoalResult, status_counts,
 )
@@ -115,7 +115,8 @@ def goals_table(results: list[GoalResult], threshold: int = 5) -> pd.DataFrame:
     records = []
     for r in results:
         g, c = r.goal, r.current
-        baseline_bits = [b for b in (g.baseline_period, f"N={g.baseline_n}" if g.baseline_n else None) if b]
+        baseline_n = format_n(g.baseline_n, threshold) if g.baseline_n else None
+        baseline_bits = [b for b in (g.baseline_period, baseline_n) if b]
         baseline = format_value(g, g.baseline) + (f" ({', '.join(baseline_bits)})" if baseline_bits else "")
         target = format_value(g, g.target) + (f" ({g.deadline})" if g.deadline else " (ingen frist)")
         if c is None:
@@ -127,7 +128,7 @@ def goals_table(results: list[GoalResult], threshold: int = 5) -> pd.DataFrame:
             current = format_value(g, c.value)
             interval = (f"{format_number(c.ci_low * 100)}–{format_number(c.ci_high * 100)} %"
                         if c.ci_low is not None else MISSING)
-            period = c.period + (f", N={format_number(c.n)}" if c.n else "")
+            period = c.period + (f", {format_n(c.n, threshold)}" if c.n else "")
         records.append({
             "Mål": g.name,
             "Måltema": g.theme.capitalize(),

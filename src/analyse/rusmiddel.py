@@ -165,6 +165,7 @@ SPEC = SourceSpec(
     clean=clean_rusmiddel,
     output_columns=OUTPUT_COLUMNS,
     personal_columns=("cpr",),
+    date_and_number_columns=("start_raw", "end_raw"),
     describe=describe_rusmiddel,
 )
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from analyse.formatting import (
-    MISSING, format_half_year, format_number, format_percent, format_period_span, quality_summary,
+    MISSING, format_half_year, format_n, format_number, format_percent, format_period_span, quality_summary,
 )
 from analyse.periods import half_year_range
 from analyse.suppression import primary_marker, share_hidden, shown_count
@@ -211,7 +211,7 @@ def key_figures_table(figures: list[KeyFigure], threshold: int = 5) -> pd.DataFr
         if f.periods:
             start, end = (
                 f"{_shown(f, i, threshold)} ({format_half_year(f.periods[i])}"
-                + (f", N={format_number(f.totals[i])})" if f.totals else ")")
+                + (f", {format_n(f.totals[i], threshold)})" if f.totals else ")")
                 for i in (0, -1)
             )
         else:
@@ -227,12 +227,13 @@ def key_figures_table(figures: list[KeyFigure], threshold: int = 5) -> pd.DataFr
     return pd.DataFrame(records).set_index("Nøgletal")
 
 
-def key_figures_note() -> str:
+def key_figures_note(threshold: int = 5) -> str:
     return (
         "Udviklingen er for antal den gennemsnitlige ændring pr. år over halvårene (log-lineær "
         "Poisson-regression), for andele oddsratioen pr. halvår (logistisk regression). "
         "'Steget' og 'Faldet' bruges kun, hvor udviklingen er statistisk sikker. Andele vises med antal "
-        "afsluttede forløb (N); –: ingen tal, eller tallet vises ikke af hensyn til fortroligheden."
+        f"afsluttede forløb (N; N{primary_marker(threshold)}: 1-{threshold - 1} forløb); "
+        "–: ingen tal, eller tallet vises ikke af hensyn til fortroligheden."
     )
 
 
