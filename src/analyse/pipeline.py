@@ -28,7 +28,6 @@ from analyse import config, schemas  # noqa: F401 - schemas: loaded here, used b
 from analyse.atomic import StagedOutputs, recover
 from analyse.cleaning import CleanContext, SourceResult, clean_source, is_synthetic, source_files
 from analyse.indicators import compute_indicators, indicators_by_source
-from analyse.memory import release_free_memory, tune_for_large_tables
 from analyse.periods import INDICATOR_FILE
 from analyse.pseudonym import load_key
 from analyse.readers import ignored_files, list_extracts
@@ -104,14 +103,6 @@ def clean_all(
     ``indikatorer.csv`` and ``kvalitet.json`` always cover every source.
     """
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
-    tune_for_large_tables()
-    try:
-        return _clean_all(raw_dir, out_dir, mappings_dir, only)
-    finally:
-        release_free_memory()
-
-
-def _clean_all(raw_dir: Path, out_dir: Path, mappings_dir: Path | None, only: Collection[str] | None) -> CleanSummary:
     # A clean killed while moving its outputs into place is finished first (see atomic.StagedOutputs).
     if recover(out_dir):
         log.warning("en afbrudt kørsel efterlod %s halvt opdateret; den er gjort færdig", out_dir)
