@@ -234,9 +234,11 @@ def reject_cpr_outside_cpr_column(processed: pd.DataFrame, raw: pd.DataFrame, la
     for column, label in labels.items():
         if column not in raw:
             continue
+        # (Per distinct label: a few dozen regular-expression searches, not a million.)
         codes, uniques = pd.factorize(raw[column], use_na_sentinel=True)
         cpr_like = np.array([CPR_LIKE.search(str(u)) is not None for u in uniques] + [False], dtype=bool)
-        out = reject(out, pd.Series(cpr_like[codes], index=out.index), R_CPR_ELSEWHERE, label)
+        if cpr_like.any():
+            out = reject(out, pd.Series(cpr_like[codes], index=out.index), R_CPR_ELSEWHERE, label)
     return out
 
 
