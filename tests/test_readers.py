@@ -152,6 +152,15 @@ def test_mixed_encodings_are_an_error_naming_the_rows(tmp_path, first, second, r
     assert "010203" not in str(raised.value)
 
 
+def test_mixed_encodings_are_found_by_the_euro_sign_too(tmp_path):
+    # No æ, ø, å or § in the UTF-8 part: its "€" (three bytes) is what gives it away.
+    path = tmp_path / "x.csv"
+    path.write_bytes(f"{HEADER}\n{ROW.replace('Engen', 'Engen €')}\n".encode("utf-8").replace("ø".encode(), b"o").replace("§".encode(), b"P")
+                     + f"{ROW}\n".encode("cp1252"))
+    with pytest.raises(InputFileError, match=r"række 3: blandet tegnsæt"):
+        read_extract(path, COLUMNS)
+
+
 def test_windows_1252_text_that_looks_like_utf8_letters_only_by_chance_is_read(tmp_path):
     # "Ã" and "Â" followed by plain letters are no UTF-8 sequence: the file is Windows-1252 throughout.
     path = write_csv(tmp_path / "x.csv", [HEADER, ROW.replace("Engen", "ÃÂ Ørsted")], encoding="cp1252")

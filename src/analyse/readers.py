@@ -142,23 +142,27 @@ def detect_encoding(data: bytes, file: str) -> str:
 
 
 def _first_utf8_letter(data: bytes) -> int:
-    """Where the first UTF-8-encoded letter or sign of Latin-1's range (æ, ø, å, é, §, …) is; -1 if none.
+    """Where the first UTF-8-encoded letter or sign of an export's range (æ, ø, å, é, §, €, –) is; -1 if none.
 
-    Such a letter is two bytes, ``\\xc2`` or ``\\xc3`` and one in ``\\x80``–``\\xbf``. Read as
-    Windows-1252 they are "Ã¸" or "Â§", which Danish text never holds, so finding one in a
-    file that is not UTF-8 throughout means two encodings are mixed.
+    Such a letter is two bytes, ``\\xc2`` or ``\\xc3`` and one in ``\\x80``–``\\xbf``; the
+    signs Windows-1252 adds (€, –, ’) are three, ``\\xe2`` and two of them. Read as
+    Windows-1252 they are "Ã¸", "Â§" or "â€“", which Danish text never holds, so finding one
+    in a file that is not UTF-8 throughout means two encodings are mixed.
 
     >>> _first_utf8_letter("Beløb".encode("utf-8")), _first_utf8_letter("Beløb".encode("cp1252"))
     (3, -1)
-    >>> _first_utf8_letter("Ã and Â alone".encode("cp1252"))
+    >>> _first_utf8_letter("5 € – x".encode("utf-8")), _first_utf8_letter("5 € – x".encode("cp1252"))
+    (2, -1)
+    >>> _first_utf8_letter("Ã and Â alone, â too".encode("cp1252"))
     -1
     """
     first = -1
-    for lead in (b"\xc2", b"\xc3"):
+    for lead, length in ((b"\xc2", 2), (b"\xc3", 2), (b"\xe2", 3)):
         # (bytes.find runs at memory speed; a regular expression would scan a large file slowly.)
         at = data.find(lead)
         while at >= 0 and (first < 0 or at < first):
-            if at + 1 < len(data) and 0x80 <= data[at + 1] <= 0xBF:
+            tail = data[at + 1 : at + length]
+            if len(tail) == length - 1 and all(0x80 <= byte <= 0xBF for byte in tail):
                 first = at
                 break
             at = data.find(lead, at + 1)
