@@ -106,6 +106,31 @@ def test_danish_numbers_and_blank_end_dates(tmp_path):
     assert row["hours_per_week"] == 3.5 and row["amount"] == 12345.5 and pd.isna(row["end_date"])
 
 
+def test_a_planned_grant_keeps_its_row_but_adds_no_half_years_that_have_not_begun(tmp_path):
+    planned = (pd.Timestamp.today() + pd.DateOffset(years=3)).strftime("%d-%m-%Y")
+    write_csv(tmp_path / "raw" / "as2007" / "x.csv", [
+        HEADER,
+        "0102031234;§ 85 bostøtte timetakst;01-02-2018;;;;",      # ongoing since 2018
+        f"0202031234;§ 85 bostøtte timetakst;{planned};;;;",    # planned: kept as a clean row
+    ])
+    # A treatment extract beside it puts shares (0.5) in the same value column as the counts.
+    write_csv(tmp_path / "raw" / "rusmiddel" / "r.csv", [
+        "CPR;Rusmiddel;Startdato;Slutdato;Afslutningsstatus",
+        "0102031234;Alkohol;01-02-2018;01-05-2018;Ophørt", "0202031234;Alkohol;01-02-2018;01-05-2018;Afbrudt",
+    ])
+    summary = clean_all(tmp_path / "raw", tmp_path / "out")
+    assert len(summary.results["as2007"].clean) == 2
+    indicators = pd.read_csv(tmp_path / "out" / "indikatorer.csv", sep=";")
+    periods = indicators.loc[indicators["indicator"] == "unikke_personer_visiteret_ydelse", "period"]
+    today = pd.Timestamp.today()
+    assert periods.iloc[0] == "2018H1"
+    assert periods.iloc[-1] == f"{today.year}H{1 if today.month <= 6 else 2}"
+    # Counts are written as whole numbers ("1", not "1.0").
+    lines = (tmp_path / "out" / "indikatorer.csv").read_text(encoding="utf-8").splitlines()
+    assert "unikke_personer_visiteret_ydelse;I alt;2018H1;1" in lines
+    assert "andel_reduktion_eller_ophoer;Alkohol;2018H1;0.5" in lines
+
+
 def test_clean_writes_every_output_and_accounts_for_every_row(tmp_path):
     raw = tmp_path / "raw"
     write_csv(raw / "as2007" / "a.csv", [HEADER, "0102031234;§ 85 bostøtte døgntakst;01-02-2016;;;;",

@@ -322,3 +322,24 @@ def test_a_totals_line_in_an_xlsx_is_rejected_as_a_totals_line(tmp_path):
     assert len(result.clean) == 1
     assert result.rejected["reason"].tolist() == [R_TOTAL_ROW]
     assert result.rejected["column"].tolist() == ["Tilbud"]
+
+
+def test_rows_that_differ_only_outside_the_contract_are_not_duplicates(tmp_path):
+    # Three anonymous visits and two of one participant on one day, told apart by a column the
+    # contract does not know (the time); the fourth file line repeats the third exactly.
+    write_csv(tmp_path / "raw" / "fremmoede" / "f.csv", [
+        "Dato;Tidspunkt;Tilbud;Deltager;Antal",
+        "10-01-2018;10:00;NADA;;1", "10-01-2018;11:00;NADA;;1", "10-01-2018;12:00;NADA;;1",
+        "10-01-2018;12:00;NADA;;1",
+        "10-01-2018;10:00;Fitness;Anne Hansen;1", "10-01-2018;14:00;Fitness;Anne Hansen;1",
+    ])
+    summary = clean_all(tmp_path / "raw", tmp_path / "out")
+    quality = summary.results["fremmoede"].quality
+    assert (quality["rows_clean"], quality["duplicates_removed"]) == (5, 1)
+    visits = summary.indicators["fremmoede"].query("indicator == 'besoeg_pr_tilbud' and period == '2018H1'")
+    assert visits.set_index("group")["value"][["NADA", "Fitness"]].tolist() == [3, 2]
+    # The other columns only tell rows apart: they are written nowhere.
+    for output in (tmp_path / "out").iterdir():
+        if output.suffix != ".parquet":
+            assert "10:00" not in output.read_text(encoding="utf-8-sig")
+    assert "_other_cells" not in pd.read_parquet(tmp_path / "out" / "fremmoede.parquet").columns

@@ -77,9 +77,23 @@ def test_xlsx_first_sheet_with_native_dates_serials_and_numeric_cpr(tmp_path):
     table = read_extract(path, COLUMNS)
     first = table.data.iloc[0]
     assert (first["cpr"], first["start_raw"], first["end_raw"], first["hours_raw"]) == (
-        "102031234", "2016-02-01", "42735", "3.5")
+        "102031234", "2016-02-01", "42735", "3,5")  # a decimal comma, as a Danish CSV export writes it
     assert table.data.iloc[1]["hours_raw"] == "4"
     assert table.data["source_row"].tolist() == [3, 4]
+
+
+def test_xlsx_numbers_with_three_decimals_are_not_read_as_thousands(tmp_path):
+    # 7.333 stored as a number is seven and a third: only text follows the Danish "1.234" rule.
+    book = openpyxl.Workbook()
+    book.active.append(["CPR", "Ydelsestype", "Startdato", "Slutdato", "Timer pr. uge", "Beløb"])
+    book.active.append(["010203-1234", "§ 85 bostøtte timetakst", "01-02-2018", None, 7.333, 123.456])
+    book.active.append(["010203-1234", "§ 85 bostøtte døgntakst", "01-02-2018", None, 2, "1.234"])
+    (tmp_path / "raw" / "as2007").mkdir(parents=True)
+    book.save(tmp_path / "raw" / "as2007" / "x.xlsx")
+    summary = clean_all(tmp_path / "raw", tmp_path / "out", mappings_dir=tmp_path / "ingen")
+    clean = summary.results["as2007"].clean
+    assert clean["hours_per_week"].tolist() == [7.333, 2.0]
+    assert clean["amount"].tolist() == [123.456, 1234.0]
 
 
 @pytest.mark.parametrize(

@@ -111,10 +111,11 @@ def test_rejected_rows_carry_the_pseudonym_not_the_cpr(tmp_path):
 
 
 def test_ongoing_episodes_are_kept_with_blank_end_and_status(tmp_path):
-    result = clean_lines(tmp_path, [f"{cpr(1)};Alkohol;01-02-2018;;", f"{cpr(2)};Stof;2022-12-01;;"])
-    assert len(result.clean) == 2
+    result = clean_lines(tmp_path, [f"{cpr(1)};Alkohol;01-02-2018;;", f"{cpr(2)};Stof;2022-12-01;;",
+                                    f"{cpr(3)};Stof;2022-12-01;31-12-9999;"])  # "no end" as many systems write it
+    assert len(result.clean) == 3
     assert result.clean["end_date"].isna().all() and result.clean["afslutningsstatus"].isna().all()
-    assert result.quality["ongoing_episodes"] == 2
+    assert result.quality["ongoing_episodes"] == 3
 
 
 def test_exact_duplicates_are_removed_and_counted(tmp_path):

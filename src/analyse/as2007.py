@@ -16,7 +16,7 @@ from analyse.cleaning import CleanContext, SourceSpec, reject
 from analyse.mappings import load_mapping
 from analyse.pseudonym import pseudonymise
 from analyse.readers import Column
-from analyse.values import parse_cprs, parse_dates, parse_numbers, spread
+from analyse.values import blank_open_end, parse_cprs, parse_dates, parse_numbers, spread
 
 CPR_ALIASES = ("cpr", "cpr-nr", "cprnr", "personnummer", "cpr nr", "cpr-nummer")
 START_ALIASES = ("start", "startdato", "bevilget fra", "fra dato")
@@ -143,6 +143,7 @@ def clean_as2007(raw: pd.DataFrame, context: CleanContext) -> pd.DataFrame:
     # The numbers are parsed by pyarrow, which lets go of the GIL, while the CPR check is a
     # Python loop that holds it: side by side on two threads they save about 0.1 s of 1.5
     # on a million rows. The rules still apply in order (the first reason wins).
+    raw = raw.assign(end_raw=blank_open_end(raw["end_raw"]))  # 31-12-9999: no end, i.e. ongoing
     with ThreadPoolExecutor(max_workers=1) as numbers:
         amounts = numbers.submit(parse_amounts, raw[["hours_raw", "amount_raw"]])
         out = add_person(raw, context.key)

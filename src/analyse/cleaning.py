@@ -6,8 +6,9 @@ schema is in :mod:`analyse.schemas` under the source's name. This module does wh
 is common to all of them:
 
 - reads every extract in ``<raw>/<source>/`` (see :mod:`analyse.readers`);
-- removes exact duplicate rows (same text in every contract column, within or
-  across files) and counts them against the file they were dropped from;
+- removes exact duplicate rows (same text in every column, within or across
+  files; columns outside the contract count too, though they are not kept) and
+  counts them against the file they were dropped from;
 - runs the source's cleaner, which marks each row it cannot use with a reason;
 - splits clean from rejected rows, validates the clean table with the schema and
   accounts for every input row per file: ``rows_in = rows_clean + rows_rejected +
@@ -27,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from analyse import config
-from analyse.readers import Column, RawTable, list_extracts, read_extract
+from analyse.readers import OTHER_CELLS, Column, RawTable, list_extracts, read_extract
 from analyse.values import spread
 
 REASON = "_reason"
@@ -322,7 +323,12 @@ def clean_source(spec: SourceSpec, files: list[Path], context: CleanContext) -> 
         raw = pd.concat([t.data for t in tables], ignore_index=True)
     else:
         raw = pd.DataFrame(columns=[*contract_columns, "source_file", "source_row"], dtype=str)
-    deduplicated, duplicate_counts = drop_exact_duplicates(raw, contract_columns)
+    compared = contract_columns
+    if OTHER_CELLS in raw:
+        # Rows of files without columns outside the contract have none to compare there.
+        raw[OTHER_CELLS] = raw[OTHER_CELLS].fillna("")
+        compared = [*contract_columns, OTHER_CELLS]
+    deduplicated, duplicate_counts = drop_exact_duplicates(raw, compared)
 
     processed = spec.clean(deduplicated, context)
     if REASON not in processed:

@@ -15,9 +15,11 @@ chains them. Rows that cannot be used are kept with a reason (see
   collapsed), flagged ``tilbud_kendt = False`` and listed in the quality report:
   activities come and go. Spellings of one unknown name that differ only in case
   or punctuation are one tilbud, shown as most rows write it. A blank tilbud is
-  ``Uoplyst tilbud``. Published tables (:func:`tabel4`) count unknown names under
-  ``Uoplyst tilbud``, as the published Tabel 4 does; ``indikatorer.csv`` keeps them
-  as their own groups.
+  ``Uoplyst tilbud``. Published tables (:func:`tabel4`) and the contract's
+  indicators (``kontakter_pr_tilbud``, ``besoeg_pr_tilbud``) count unknown names
+  under ``Uoplyst tilbud``, as the published Tabel 4 does; ``indikatorer.csv`` also
+  has each unknown name by itself, under ``kontakter_pr_ukendt_tilbud`` and
+  ``besoeg_pr_ukendt_tilbud`` (see :func:`analyse.indicators.fremmoede_indicators`).
 - **Participants** are normalised (Unicode NFKC, case folded, whitespace
   collapsed) so ``Anne Hansen``, `` anne  hansen `` and ``ANNE HANSEN`` are one
   person, then pseudonymised with the same keyed HMAC as CPR numbers. The name

@@ -35,16 +35,23 @@ def active_in(start: pd.Series, end: pd.Series, period: str) -> pd.Series:
     return (start <= last_day) & (end.isna() | (end >= first_day))
 
 
-def grant_periods(grants: pd.DataFrame) -> list[str]:
-    """The half-years an AS2007 table covers: from the first start to the last start.
+def grant_periods(grants: pd.DataFrame, today: pd.Timestamp | None = None) -> list[str]:
+    """The half-years an AS2007 table covers: from the first start to the last start, at most to today's.
 
     Ongoing grants do not stretch the range past the newest start date, since
-    the extract says nothing about half-years after it was drawn.
+    the extract says nothing about half-years after it was drawn. Nor does a grant
+    planned to start later (AS2007 keeps those): a half-year that has not begun
+    has no figures yet, and every ongoing grant would count in it.
+
+    >>> g = pd.DataFrame({"start_date": pd.to_datetime(["2018-03-01", "2031-01-01"])})
+    >>> grant_periods(g, today=pd.Timestamp("2019-08-01"))
+    ['2018H1', '2018H2', '2019H1', '2019H2']
     """
     if grants.empty:
         return []
+    today = pd.Timestamp.today().normalize() if today is None else today
     first = half_year_of(pd.Series([grants["start_date"].min()])).iloc[0]
-    last = half_year_of(pd.Series([grants["start_date"].max()])).iloc[0]
+    last = half_year_of(pd.Series([min(grants["start_date"].max(), max(today, grants["start_date"].min()))])).iloc[0]
     return half_year_range(first, last)
 
 
@@ -227,3 +234,22 @@ def compute_indicators(
     result = pd.concat(frames, ignore_index=True)
     result["value"] = pd.to_numeric(result["value"])
     return result[list(INDICATOR_COLUMNS)]
+
+
+def as_written(indicators: pd.DataFrame) -> pd.DataFrame:
+    """The indicator table as ``indikatorer.csv`` holds it: whole numbers without ``.0``.
+
+    Counts and shares share one column, which makes every count a float in memory; in
+    the file a count stays a count, for whoever reads it with an integer parser.
+
+    >>> t = pd.DataFrame({"indicator": ["a", "b"], "group": ["I alt", "Alkohol"], "period": ["2018H1"] * 2,
+    ...                   "value": [49.0, 0.5]})
+    >>> print(as_written(t).to_csv(sep=";", index=False).strip())
+    indicator;group;period;value
+    a;I alt;2018H1;49
+    b;Alkohol;2018H1;0.5
+    """
+    out = indicators.copy()
+    out["value"] = pd.Series([int(v) if float(v).is_integer() else float(v) for v in out["value"]],
+                             index=out.index, dtype=object)
+    return out

@@ -27,7 +27,7 @@ import pandas as pd
 from analyse import config, schemas  # noqa: F401 - schemas: loaded here, used by clean_source
 from analyse.atomic import StagedOutputs, recover
 from analyse.cleaning import CleanContext, SourceResult, clean_source, is_synthetic, source_files
-from analyse.indicators import compute_indicators, indicators_by_source
+from analyse.indicators import as_written, compute_indicators, indicators_by_source
 from analyse.periods import INDICATOR_FILE
 from analyse.pseudonym import load_key
 from analyse.readers import ignored_files, list_extracts
@@ -152,7 +152,7 @@ def clean_all(
                 done.result()
         for name, result in results.items():
             staged.csv(f"{name}_afviste.csv", result.rejected, for_excel=True)
-        staged.csv(INDICATOR_FILE, indicators)
+        staged.csv(INDICATOR_FILE, as_written(indicators))
         staged.json("kvalitet.json", quality)
         # Outputs of sources no longer in the raw folder would silently feed stale reports.
         for name in SPECS:

@@ -55,6 +55,11 @@ class Column:
         return list(self.aliases)
 
 
+# In :attr:`RawTable.data`, when the file has columns outside the contract: their cells of
+# each row joined, for telling duplicates apart only. Never written anywhere (it may hold names).
+OTHER_CELLS = "_other_cells"
+
+
 @dataclass
 class RawTable:
     """One extract as text cells under the contract's column names.
@@ -231,7 +236,11 @@ def detect_separator(lines: Sequence[str]) -> str:
 
 
 def _cell_text(value: object) -> str:
-    """An XLSX cell as the text a CSV export would have held."""
+    """An XLSX cell as the text a Danish CSV export would have held.
+
+    >>> [_cell_text(v) for v in [7.333, 2.0, -0.5, "7.333", None, dt.datetime(2018, 2, 1, 13, 5)]]
+    ['7,333', '2', '-0,5', '7.333', '', '2018-02-01']
+    """
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
         return ""
     if isinstance(value, (pd.Timestamp, dt.datetime)):
@@ -240,6 +249,9 @@ def _cell_text(value: object) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float):
+        # With a decimal comma, as a Danish export writes it: "7.333" would read as 7333 (thousands).
+        return repr(value).replace(".", ",")
     return str(value).strip()
 
 
@@ -550,6 +562,15 @@ def _read_table(path: Path, raw_bytes: bytes, columns: Sequence[Column]) -> RawT
             )
         used[positions[0]] = col.name
         data[col.name] = body.iloc[:, positions[0]].fillna("").astype(str).str.strip().array
+
+    # Columns outside the contract are not kept, but two rows that differ only there (the time of
+    # day of two visits) are not duplicates: their cells, joined, go along for that comparison only.
+    others = [i for i in range(body.shape[1]) if i not in used]
+    if others:
+        other_cells = body.iloc[:, others].fillna("").astype(str)
+        data[OTHER_CELLS] = other_cells.iloc[:, 0].str.strip().array
+        for i in range(1, len(others)):
+            data[OTHER_CELLS] = (data[OTHER_CELLS] + "\x1f" + other_cells.iloc[:, i].str.strip().array).array
 
     # Blank lines are not rows: skip them rather than reject them.
     contract_cells = data[[c.name for c in columns]]

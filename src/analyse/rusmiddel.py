@@ -26,6 +26,7 @@ from analyse.exceptions import ConfigError
 from analyse.mappings import load_mapping
 from analyse.periods import INDICATOR_COLUMNS, half_year_bounds, half_year_of, half_year_range
 from analyse.readers import Column
+from analyse.values import blank_open_end
 
 SOURCE = "rusmiddel"
 
@@ -137,6 +138,7 @@ def reject_future_end(frame: pd.DataFrame, today=None) -> pd.DataFrame:
 
 def clean_rusmiddel(raw: pd.DataFrame, context: CleanContext) -> pd.DataFrame:
     """All steps; one output row per input row, rejected ones carrying a reason."""
+    raw = raw.assign(end_raw=blank_open_end(raw["end_raw"]))  # 31-12-9999: no end, i.e. ongoing
     out = add_person(raw, context.key)
     out = add_rusmiddel(out, context.mappings_dir)
     out = add_dates(out)

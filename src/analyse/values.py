@@ -29,6 +29,8 @@ _DMY = re.compile(r"^(\d{1,2})([-./])(\d{1,2})\2(\d{4})(?:[ T]00:00(?::00)?)?$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 _SERIAL = re.compile(r"^(\d{5})(?:\.0+)?$")
 _DANISH_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+# With a decimal comma, dots may only group thousands before it: "1,234.50" (English) is not Danish.
+_DANISH_DECIMAL = re.compile(r"^-?(\d{1,3}(\.\d{3})+|\d+),\d+$")
 
 
 def map_distinct(values: pd.Series, parse: Callable[[str], object], dtype: str | None = None) -> pd.Series:
@@ -182,6 +184,25 @@ def parse_date_text(text: str) -> pd.Timestamp | None:
     return None
 
 
+# "No end" as many case systems write it: the last day of year 9999 (with midnight from Excel).
+_OPEN_END = re.compile(r"^(31([-./])12\2\s*9999|9999-12-31)(?:[ T]00:00(?::00)?)?$")
+
+
+def blank_open_end(values: pd.Series) -> pd.Series:
+    """End dates with "no end" written as 31-12-9999 made blank, which is how the contract says "ongoing".
+
+    Other dates in year 9999 (or 2918) are still no dates: they may be typos.
+
+    >>> blank_open_end(pd.Series(["31-12-9999", "9999-12-31 00:00:00", "01-01-9999", "", "31-12-2030"])).tolist()
+    ['', '', '01-01-9999', '', '31-12-2030']
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    opened = np.array([bool(_OPEN_END.match(str(u).strip())) for u in uniques] + [False], dtype=bool)
+    if not opened.any():
+        return values
+    return values.mask(pd.Series(opened[codes], index=values.index), "")
+
+
 def parse_dates(values: pd.Series) -> pd.Series:
     """A text column of dates → datetime64; blanks and invalid dates → NaT.
 
@@ -202,7 +223,8 @@ def _number_text_to_plain(text: str) -> str:
     text = str(text).strip().replace("\u00a0", "").replace(" ", "")
     text = re.sub(r"(?i)^kr\.?|kr\.?$", "", text)
     if "," in text:
-        return text.replace(".", "").replace(",", ".")
+        # (Anything else with a comma, e.g. "1,234.50", is left to fail: which is the decimal sign is a guess.)
+        return text.replace(".", "").replace(",", ".") if _DANISH_DECIMAL.match(text) else text
     if _DANISH_THOUSANDS.match(text):
         return text.replace(".", "")
     return text
@@ -216,8 +238,8 @@ def parse_number_text(text: str) -> float | None:
 
     >>> [parse_number_text(s) for s in ["1.234,50", "1234.5", "7,5", "1.234", "kr. 200", "-3"]]
     [1234.5, 1234.5, 7.5, 1234.0, 200.0, -3.0]
-    >>> parse_number_text("abc") is None, parse_number_text("1e5") is None
-    (True, True)
+    >>> parse_number_text("abc") is None, parse_number_text("1e5") is None, parse_number_text("1,234.50") is None
+    (True, True, True)
     """
     plain = _number_text_to_plain(text)
     return float(plain) if _PLAIN_NUMBER.match(plain) else None
@@ -229,8 +251,8 @@ def parse_numbers(values: pd.Series) -> pd.Series:
     Vectorised over the distinct values (amounts are nearly all distinct), with the
     same rules as :func:`parse_number_text`.
 
-    >>> parse_numbers(pd.Series(["1.234,50", "", "x", "2"])).tolist()
-    [1234.5, <NA>, <NA>, 2.0]
+    >>> parse_numbers(pd.Series(["1.234,50", "", "x", "2", "1,234.50", "7.333"])).tolist()
+    [1234.5, <NA>, <NA>, 2.0, <NA>, 7333.0]
     """
     # The common forms (``1234``, ``-1234,5``) straight to numbers in pyarrow; only the rest
     # (thousands dots, ``kr.``, spaces, plain decimals) goes through the text rules below.
@@ -269,9 +291,11 @@ def _parse_numbers_by_rules(values: pd.Series) -> pd.Series:
     text = pd.Series(uniques, dtype=object).astype(str)
     text = text.str.replace(r"[\s\u00a0]", "", regex=True).str.replace(r"(?i)^kr\.?|kr\.?$", "", regex=True)
     comma = text.str.contains(",", regex=False)
+    danish_decimal = text.str.match(_DANISH_DECIMAL.pattern)
     thousands = text.str.match(_DANISH_THOUSANDS.pattern)
     undotted = text.str.replace(".", "", regex=False)
-    text = undotted.str.replace(",", ".", regex=False).where(comma, undotted.where(thousands, text))
+    text = (undotted.str.replace(",", ".", regex=False).where(danish_decimal, text)
+            .where(comma, undotted.where(thousands, text)))
     numbers = pd.to_numeric(text.where(text.str.match(_PLAIN_NUMBER.pattern)), errors="coerce")
     return pd.Series(numbers.to_numpy(), dtype="Float64").reindex(codes).set_axis(values.index)
 

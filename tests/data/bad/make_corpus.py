@@ -10,7 +10,9 @@ through the real command line.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -48,6 +50,8 @@ def raw_bytes(name: str, data: bytes) -> None:
 def xlsx(name: str, rows: list[list], merge: list[str] = (), **replace: tuple[bytes, bytes]) -> None:
     """A workbook of ``rows``; each ``replace`` value (old, new) is applied to the sheet's XML."""
     book = Workbook()
+    # Fixed document dates too (openpyxl writes the time of saving), so the file is the same on every run.
+    book.properties.created = book.properties.modified = dt.datetime(2020, 1, 1)
     sheet = book.active
     for row in rows:
         sheet.append(row)
@@ -63,6 +67,8 @@ def xlsx(name: str, rows: list[list], merge: list[str] = (), **replace: tuple[by
             info = zipfile.ZipInfo(item.filename, date_time=(2020, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             content = source.read(item.filename)
+            if item.filename == "docProps/core.xml":  # openpyxl stamps the time of saving here
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2020-01-01T00:00:00Z", content)
             if item.filename == "xl/worksheets/sheet1.xml":
                 for old, new in replace.values():
                     assert old in content, old
@@ -103,7 +109,8 @@ def main() -> None:
         f"{A};§ 85 bostøtte timetakst;01-02-2018;31-12-2030;;;",  # a grant running for years: fine
         f"{B};§ 85 bostøtte timetakst;01-02-2030;;;;",  # a planned grant: fine
         f"{C};§ 85 bostøtte timetakst;01-02-2918;;;;",  # a typo for 2018: not a date
-        f"{D};§ 85 bostøtte timetakst;01-02-2018;31-12-9999;;;",  # 'no end' written as 9999: not a date
+        f"{D};§ 85 bostøtte timetakst;01-02-2018;31-12-9999;;;",  # 'no end' written as 31-12-9999: ongoing
+        f"{D};§ 85 bostøtte døgntakst;01-02-2018;01-01-9999;;;",  # any other day of 9999: not a date
     ])
     text("as2007/end_before_start.csv", [
         AS_HEADER,
