@@ -71,3 +71,36 @@ def test_clean_points_to_the_rejected_rows_and_the_mapping_without_quoting_cells
     assert f"ukendte ydelsestyper: 1 (på 1 rækker, se kvalitet.json); tilføj dem i {tmp_path / 'egne' / 'ydelsestype.csv'}" \
         in result.stdout
     assert "Anne" not in result.stdout + result.stderr  # a cell may hold a name: only counts are printed
+
+
+def test_a_mistyped_raw_folder_stops_and_leaves_the_cleaned_data_alone(tmp_path):
+    write_csv(tmp_path / "raw" / "as2007" / "a.csv",
+              ["CPR;Ydelsestype;Startdato;Slutdato", "0102031234;§ 85 bostøtte døgntakst;01-01-2016;"])
+    assert analyse("clean", "--raw", str(tmp_path / "raw"), "--out", str(tmp_path / "out")).returncode == 0
+    before = sorted(p.name for p in (tmp_path / "out").iterdir())
+    (tmp_path / "tom").mkdir()
+    for command in (["clean", "--raw", str(tmp_path / "raaw"), "--out", str(tmp_path / "out")],
+                    ["clean", "--raw", str(tmp_path / "tom"), "--out", str(tmp_path / "out")],
+                    ["build", "--raw", str(tmp_path / "raaw"), "--processed", str(tmp_path / "out"),
+                     "--reports", str(tmp_path / "rapporter")]):
+        result = analyse(*command)
+        assert result.returncode == 2, result.stderr
+        assert "intet er ændret" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == before
+    assert not (tmp_path / "rapporter").exists()
+
+
+def test_reports_without_cleaned_data_stop_instead_of_showing_only_dashes(tmp_path):
+    result = analyse("run", "--processed", str(tmp_path / "findes-ikke"), "--reports", str(tmp_path / "r"))
+    assert result.returncode == 2
+    assert "findes-ikke findes ikke" in result.stderr and "analyse clean" in result.stderr
+    assert not (tmp_path / "r").exists()
+
+
+def test_an_output_folder_that_cannot_be_made_is_named_not_an_internal_error(tmp_path):
+    write_csv(tmp_path / "raw" / "as2007" / "a.csv",
+              ["CPR;Ydelsestype;Startdato;Slutdato", "0102031234;§ 85 bostøtte døgntakst;01-01-2016;"])
+    (tmp_path / "en-fil").write_text("x")
+    result = analyse("clean", "--raw", str(tmp_path / "raw"), "--out", str(tmp_path / "en-fil" / "ud"))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip() == f"analyse: fejl: kan ikke bruge {tmp_path / 'en-fil' / 'ud'}: en del af stien er en fil, ikke en mappe"

@@ -116,7 +116,24 @@ def test_unquoted_yaml_date_and_half_year_are_accepted(tmp_path):
 def test_unreadable_file_is_a_config_error(tmp_path):
     path = tmp_path / "p.yaml"
     path.write_text("varianter: [unclosed", encoding="utf-8")
-    with pytest.raises(ConfigError, match="p.yaml: kan ikke læses"):
+    with pytest.raises(ConfigError, match=r"p.yaml, linje 1, kolonne 21: ikke gyldig YAML"):
+        load_params(path)
+
+
+@pytest.mark.parametrize("content, expected", [
+    # A name given twice: PyYAML would keep the last one without a word.
+    ("varianter:\n  a: {notebooks: [01_visiterede_ydelser]}\n  a: {notebooks: [02_psykiatriens_hus]}\n",
+     r"linje 3: 'a' står to gange \(også i linje 2\)"),
+    ("first_period: 2017H1\nfirst_period: 2018H1\n", r"linje 2: 'first_period' står to gange"),
+    ("varianter:\n\ta: {}\n", r"linje 2, kolonne 1: ikke gyldig YAML \(indrykket med tabulator; brug mellemrum\)"),
+    ("titel: Årsrapport\n".encode("cp1252"), r"linje 1: filen er ikke gemt som UTF-8"),
+    ("", r"filen er tom"),
+    ("# kun en kommentar\n", r"filen er tom"),
+])
+def test_mistakes_in_a_parameters_file_name_the_line(tmp_path, content, expected):
+    path = tmp_path / "p.yaml"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    with pytest.raises(ConfigError, match=expected):
         load_params(path)
 
 
@@ -137,6 +154,7 @@ def test_cli_stops_on_a_bad_variant_before_running_anything(tmp_path):
     bad.write_text("varianter:\n  forkert:\n    notebooks: [01_visiterede_ydelser]\n"
                    "    parametre: {first_period: 2019H3}\n", encoding="utf-8")
     reports = tmp_path / "reports"
+    (tmp_path / "indikatorer.csv").write_text("indicator;group;period;value\n", encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "analyse", "run", "--params", str(bad), "--reports", str(reports),
          "--processed", str(tmp_path)],

@@ -9,6 +9,7 @@ values from an extract, and those can be personal data.
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import sys
 from pathlib import Path
@@ -36,15 +37,42 @@ def _print_clean_summary(summary, out_dir: Path, mappings_dir) -> None:
         )
         for hint in quality_hints(name, q, out_dir, mappings_dir):
             print(f"  {hint}")
-    if not summary.results:
-        print("Ingen udtræk fundet (forventer mapperne as2007/, fremmoede/, rusmiddel/).")
     if summary.synthetic:
         print("Bemærk: syntetiske data (eksempelnøgle brugt til pseudonymer).")
+
+
+def _check_raw_folder(raw: Path) -> None:
+    """Stop before anything is cleaned (or removed) when the raw folder holds no extract at all.
+
+    Sources missing from the raw folder have their old outputs removed, which is right
+    when one source is gone, but a mistyped ``--raw`` would otherwise wipe every table.
+    """
+    from analyse.readers import list_extracts
+    from analyse.sources import SPECS
+
+    folders = ", ".join(f"{name}/" for name in SPECS)
+    if not raw.is_dir():
+        raise ConfigError(f"mappen med rå udtræk findes ikke: {raw} (intet er ændret)")
+    if not any(list_extracts(raw / name) for name in SPECS):
+        raise ConfigError(
+            f"ingen udtræk i {raw} (forventer mapperne {folders}); intet er ændret. "
+            "Eksempeldata kan skrives med 'analyse sample'"
+        )
+
+
+def _check_processed_folder(processed: Path) -> None:
+    """Reports need cleaned data: stop rather than publish reports where every figure is '–'."""
+    from analyse.periods import INDICATOR_FILE
+
+    if not (processed / INDICATOR_FILE).is_file():
+        state = "findes ikke" if not processed.exists() else f"har ingen {INDICATOR_FILE}"
+        raise ConfigError(f"mappen med renset data {processed} {state}; kør 'analyse clean' eller 'analyse build' først")
 
 
 def _cmd_clean(args: argparse.Namespace) -> int:
     from analyse.build import plan_clean, run_clean
 
+    _check_raw_folder(Path(args.raw))
     # Everything is cleaned; the manifest it leaves lets a later `analyse build` skip unchanged work.
     plan = plan_clean(Path(args.raw), Path(args.out), args.mappings, force=True)
     summary = run_clean(plan, Path(args.raw), Path(args.out), mappings_dir=args.mappings)
@@ -82,6 +110,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     options = _run_options(args)
     processed = Path(args.processed)
+    _check_processed_folder(processed)
     jobs = report_jobs(args.params, processed, reports_dir=Path(args.reports))  # checked before anything runs
     _, results = run_reports(jobs, Path(args.reports), processed, force=True, **options)
     _print_report_summary(results)
@@ -94,6 +123,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from analyse.build import build
 
     options = _run_options(args)
+    _check_raw_folder(Path(args.raw))
     outcome = build(
         Path(args.raw), Path(args.processed), Path(args.reports), mappings_dir=args.mappings,
         params_file=args.params, force=args.force, **options,
@@ -105,6 +135,35 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
         raise NotebookError(outcome.results)
     return 0
+
+
+_OS_REASONS = {
+    errno.EROFS: "filsystemet er skrivebeskyttet",
+    errno.EACCES: "ingen adgang (tjek rettighederne)",
+    errno.EPERM: "ingen adgang (tjek rettighederne)",
+    errno.ENOSPC: "disken er fuld",
+    errno.ENOTDIR: "en del af stien er en fil, ikke en mappe",
+    errno.EEXIST: "der ligger en fil, hvor en mappe skal være",
+    errno.EISDIR: "det er en mappe, ikke en fil",
+    errno.ENOENT: "findes ikke",
+}
+
+
+def describe_os_error(exc: OSError) -> str:
+    """A file-system error in one Danish line naming the place (a temporary file: its folder).
+
+    >>> describe_os_error(OSError(errno.EROFS, "Read-only file system", "/ud/.x.json.1a2b.tmp"))
+    'kan ikke skrive i /ud: filsystemet er skrivebeskyttet'
+    >>> describe_os_error(PermissionError(errno.EACCES, "Permission denied", "/ud/rapport.html"))
+    'kan ikke bruge /ud/rapport.html: ingen adgang (tjek rettighederne)'
+    """
+    reason = _OS_REASONS.get(exc.errno, exc.strerror or type(exc).__name__)
+    if exc.filename is None:
+        return f"filsystemet: {reason}"
+    where = Path(str(exc.filename))
+    if where.name.endswith(".tmp"):  # a write in progress (see analyse.atomic): the folder is what matters
+        return f"kan ikke skrive i {where.parent}: {reason}"
+    return f"kan ikke bruge {where}: {reason}"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -158,6 +217,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("analyse: afbrudt", file=sys.stderr)
         return 130
+    except OSError as exc:
+        # A folder that cannot be written (read-only, full disk, a file where a folder should be)
+        # is the user's to fix: name it. The path and the system's reason hold no cell values.
+        print(f"analyse: fejl: {describe_os_error(exc)}", file=sys.stderr)
+        return 2
     except Exception as exc:  # a bug: say so in one line, keep extract contents out of the log
         if args.debug:
             raise

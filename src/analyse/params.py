@@ -162,15 +162,64 @@ def parse_params(data: object, source: str = "parameterfil") -> list[Variant]:
 
 
 def load_params(path: str | PathLike) -> list[Variant]:
-    """Read and parse a parameters file (YAML)."""
+    """Read and parse a parameters file (YAML); a mistake in it is an error naming its line."""
+    path = Path(path)
+    where = f"parameterfil {path}"
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{where}: kan ikke læses ({exc.strerror or type(exc).__name__})") from None
+    data = read_yaml(raw, where)
+    if data is None:
+        # An empty file would run every report with its defaults, which is hardly what was meant.
+        raise ConfigError(f"{where}: filen er tom (skriv parametre eller 'varianter:', se params/eksempel.yaml)")
+    return parse_params(data, f"parameterfil {path.name}")
+
+
+def read_yaml(raw: bytes, where: str) -> object:
+    r"""YAML text (UTF-8) as plain data; bad bytes, bad syntax or a name given twice stop with the line.
+
+    A name given twice would otherwise silently keep the last one (a variant, or a period).
+
+    >>> read_yaml("a: 1\nb:\n  c: 2\n".encode(), "fil")
+    {'a': 1, 'b': {'c': 2}}
+    >>> read_yaml(b"a: 1\nb: 2\na: 3\n", "fil")
+    Traceback (most recent call last):
+    ...
+    analyse.exceptions.ConfigError: fil, linje 3: 'a' står to gange (også i linje 1); slet den ene
+    >>> read_yaml(b"a: [1, 2\n", "fil")
+    Traceback (most recent call last):
+    ...
+    analyse.exceptions.ConfigError: fil, linje 2, kolonne 1: ikke gyldig YAML (expected ',' or ']', but got '<stream end>')
+    """
     import yaml
 
-    path = Path(path)
+    class UniqueKeyLoader(yaml.SafeLoader):
+        def construct_mapping(self, node, deep=False):
+            seen: dict = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                if key in seen:
+                    raise ConfigError(f"{where}, linje {key_node.start_mark.line + 1}: {key!r} står to gange "
+                                      f"(også i linje {seen[key] + 1}); slet den ene")
+                seen[key] = key_node.start_mark.line
+            return super().construct_mapping(node, deep=deep)
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"parameterfil {path}: kan ikke læses ({type(exc).__name__})") from None
-    return parse_params(data, f"parameterfil {path.name}")
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(f"{where}, linje {line}: filen er ikke gemt som UTF-8 "
+                          "(fx æ, ø eller å fra Windows); gem den igen som UTF-8") from None
+    try:
+        return yaml.load(text, Loader=UniqueKeyLoader)  # noqa: S506 - a SafeLoader with one check added
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f", linje {mark.line + 1}, kolonne {mark.column + 1}" if mark is not None else ""
+        problem = str(getattr(exc, "problem", "") or type(exc).__name__)
+        if "'\\t'" in problem:  # PyYAML: "found character '\t' that cannot start any token"
+            problem = "indrykket med tabulator; brug mellemrum"
+        raise ConfigError(f"{where}{at}: ikke gyldig YAML ({problem})") from None
 
 
 # --- checking values against what the notebooks declare ----------------------------------------
