@@ -104,3 +104,15 @@ def test_an_output_folder_that_cannot_be_made_is_named_not_an_internal_error(tmp
     result = analyse("clean", "--raw", str(tmp_path / "raw"), "--out", str(tmp_path / "en-fil" / "ud"))
     assert result.returncode == 2, result.stderr
     assert result.stderr.strip() == f"analyse: fejl: kan ikke bruge {tmp_path / 'en-fil' / 'ud'}: en del af stien er en fil, ikke en mappe"
+
+
+def test_command_line_mistakes_are_answered_in_danish():
+    for args, expected in ((["run", "--jobs", "abc"], "analyse run: fejl: --jobs: 'abc' er ikke et helt tal"),
+                           (["frobnicate"], "analyse: fejl: kommando: 'frobnicate' findes ikke (vælg mellem"),
+                           ([], "analyse: fejl: mangler: kommando"),
+                           (["clean", "--foo"], "analyse: fejl: ukendte argumenter: --foo")):
+        result = analyse(*args)
+        assert result.returncode == 2
+        assert result.stderr.startswith("brug: analyse"), result.stderr
+        assert expected in result.stderr, result.stderr
+    assert "vis denne hjælp og afslut" in analyse("build", "--help").stdout

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import errno
 import logging
+import re
 import sys
 from pathlib import Path
 
@@ -166,11 +167,55 @@ def describe_os_error(exc: OSError) -> str:
     return f"kan ikke bruge {where}: {reason}"
 
 
+# argparse's own messages, in the Danish of the rest of the command.
+_ARGPARSE_DANISH = (
+    (re.compile(r"the following arguments are required: (.*)"), r"mangler: \1"),
+    (re.compile(r"argument (\S+): invalid int value: (.*)"), r"\1: \2 er ikke et helt tal"),
+    (re.compile(r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)"), r"\1: \2 findes ikke (vælg mellem \3)"),
+    (re.compile(r"argument (\S+): expected one argument"), r"\1 skal have en værdi"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"ukendte argumenter: \1"),
+)
+_HEADINGS_DANISH = (("usage:", "brug:"), ("positional arguments:", "kommandoer:"), ("options:", "tilvalg:"))
+
+
+class DanishArgumentParser(argparse.ArgumentParser):
+    """argparse with its messages and headings in Danish (the subcommands' parsers too).
+
+    >>> DanishArgumentParser(prog="analyse").format_usage()
+    'brug: analyse [-h]\\n'
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self.add_argument("-h", "--help", action="help", help="vis denne hjælp og afslut")
+
+    def format_usage(self) -> str:
+        return self._danish(super().format_usage())
+
+    def format_help(self) -> str:
+        return self._danish(super().format_help())
+
+    @staticmethod
+    def _danish(text: str) -> str:
+        for english, danish in _HEADINGS_DANISH:
+            text = text.replace(english, danish)
+        return text
+
+    def error(self, message: str):
+        for pattern, danish in _ARGPARSE_DANISH:
+            if pattern.fullmatch(message):
+                message = pattern.sub(danish, message)
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: fejl: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="analyse", description="Fra rå udtræk til evalueringsrapporter.")
-    parser.add_argument("--version", action="version", version=f"analyse {__version__}")
+    parser = DanishArgumentParser(prog="analyse", description="Fra rå udtræk til evalueringsrapporter.")
+    parser.add_argument("--version", action="version", version=f"analyse {__version__}", help="vis versionen og afslut")
     parser.add_argument("--debug", action="store_true", help="vis hele fejlsporet ved interne fejl")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="kommando")
 
     sample = sub.add_parser("sample", help="skriv syntetiske rå udtræk")
     sample.add_argument("--out", default=str(config.RAW_DIR), help="mappe (default: data/raw)")
