@@ -149,6 +149,16 @@ def test_shipped_parameter_files_fit_the_real_notebooks(name):
     assert len({j.output_stem for j in jobs}) == len(jobs)
 
 
+def test_a_value_outside_the_list_a_notebook_gives_is_refused_before_running():
+    # 04's parameters cell: report_type: str = "slutstatus"  # midtvejsstatus eller slutstatus
+    notebooks = [ROOT / "notebooks" / "04_maalopfoelgning.ipynb"]
+    variants = parse_params({"varianter": {"x": {"parametre": {"report_type": "halvvejs"}}}})
+    with pytest.raises(ConfigError, match=r"'report_type'.*skal være 'midtvejsstatus' eller 'slutstatus', ikke 'halvvejs'"):
+        plan_jobs(variants, notebooks, declared_parameters(notebooks), processed_dir="/p")
+    ok = parse_params({"varianter": {"x": {"parametre": {"report_type": "midtvejsstatus"}}}})
+    assert plan_jobs(ok, notebooks, declared_parameters(notebooks), processed_dir="/p")
+
+
 def test_cli_stops_on_a_bad_variant_before_running_anything(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("varianter:\n  forkert:\n    notebooks: [01_visiterede_ydelser]\n"

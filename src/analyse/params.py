@@ -276,6 +276,11 @@ def check_value(name: str, value, info: dict):
     Traceback (most recent call last):
     ...
     analyse.exceptions.ConfigError: skal være et heltal (int), ikke tekst
+    >>> check_value("report_type", "halvvejs", {"inferred_type_name": "str", "default": '"slutstatus"',
+    ...                                         "help": "midtvejsstatus eller slutstatus"})
+    Traceback (most recent call last):
+    ...
+    analyse.exceptions.ConfigError: skal være 'midtvejsstatus' eller 'slutstatus', ikke 'halvvejs'
     """
     expected = _declared_type(info)
     if value is None:
@@ -287,6 +292,9 @@ def check_value(name: str, value, info: dict):
     if expected is not None and not _fits(value, expected):
         raise ConfigError(f"skal være {_TYPE_TEXT[expected]}, ikke {_type_text(value)}")
     if isinstance(value, str):
+        choices = _choices(info)
+        if choices and value not in choices:
+            raise ConfigError(f"skal være {' eller '.join(repr(c) for c in choices)}, ikke {value!r}")
         kind = _kind(name, info)
         if kind == "half-year":
             year, half = parse_half_year(value)
@@ -299,6 +307,26 @@ def check_value(name: str, value, info: dict):
             except ValueError:
                 raise ConfigError(f"ugyldig dato {value!r}: skriv ÅÅÅÅ-MM-DD, fx '2021-12-31'") from None
     return value
+
+
+_CHOICE_LIST = re.compile(r"\s*([\w-]+(?:\s*,\s*[\w-]+)*\s+eller\s+[\w-]+)\s*")
+
+
+def _choices(info: dict) -> list[str]:
+    """The values a text parameter allows, when its comment is just their list ("a, b eller c").
+
+    Only a list that holds the default counts, so an ordinary comment is never read as one.
+
+    >>> _choices({"default": '"slutstatus"', "help": "midtvejsstatus eller slutstatus"})
+    ['midtvejsstatus', 'slutstatus']
+    >>> _choices({"default": '"x"', "help": "tal under dette vises som <5"})
+    []
+    """
+    match = _CHOICE_LIST.fullmatch(str(info.get("help") or ""))
+    if not match:
+        return []
+    choices = re.split(r"\s*,\s*|\s+eller\s+", match.group(1).strip())
+    return choices if _default_value(info) in choices else []
 
 
 _TYPE_TEXT = {"str": "tekst (str)", "int": "et heltal (int)", "float": "et tal (float)",
