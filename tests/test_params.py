@@ -175,3 +175,18 @@ def test_cli_stops_on_a_bad_variant_before_running_anything(tmp_path):
     assert len(lines) == 1, result.stderr
     assert "variant 'forkert'" in lines[0] and "parameter 'first_period'" in lines[0] and "2019H3" in lines[0]
     assert not reports.exists()
+
+
+def test_a_file_parameter_is_read_relative_to_the_parameters_file(tmp_path, monkeypatch):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "maal.yaml").write_text("x", encoding="utf-8")
+    path = tmp_path / "mine" / "p.yaml"
+    path.write_text("parametre: {goals_file: maal.yaml}\nvarianter:\n  a: {parametre: {goals_file: ../mine/maal.yaml}}\n"
+                    "  b: {}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # not where the parameters file is
+    variants = {v.name: v for v in load_params(path)}
+    assert variants["a"].parameters["goals_file"] == str(tmp_path / "mine" / "maal.yaml")
+    assert variants["b"].common["goals_file"] == str(tmp_path / "mine" / "maal.yaml")
+    path.write_text("varianter:\n  a: {parametre: {goals_file: andet.yaml}}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"variant 'a', parameter 'goals_file': filen .*mine/andet.yaml findes ikke"):
+        load_params(path)

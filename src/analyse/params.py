@@ -31,6 +31,7 @@ that names the file, the variant and the parameter. Papermill itself would only 
 from __future__ import annotations
 
 import ast
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -173,7 +174,28 @@ def load_params(path: str | PathLike) -> list[Variant]:
     if data is None:
         # An empty file would run every report with its defaults, which is hardly what was meant.
         raise ConfigError(f"{where}: filen er tom (skriv parametre eller 'varianter:', se params/eksempel.yaml)")
-    return parse_params(data, f"parameterfil {path.name}")
+    variants = parse_params(data, f"parameterfil {path.name}")
+    return [dataclasses.replace(v, parameters=_files_from(path, v, v.parameters), common=_files_from(path, v, v.common))
+            for v in variants]
+
+
+def _files_from(params_file: Path, variant: Variant, parameters: dict) -> dict:
+    """A ``*_file`` parameter (``goals_file``) as an absolute path, read relative to the parameters file.
+
+    That is where whoever wrote the file looked, whatever folder the command runs in. A
+    file that is not there stops before anything runs, with the path looked for.
+    """
+    out = dict(parameters)
+    for name, value in parameters.items():
+        if not (name.endswith("_file") and isinstance(value, str) and value.strip()):
+            continue
+        path = Path(value.strip()).expanduser()
+        path = path if path.is_absolute() else (params_file.parent / path).resolve()
+        if not path.is_file():
+            where = f"parameterfil {params_file.name}" + (f", variant {variant.name!r}" if variant.name else "")
+            raise ConfigError(f"{where}, parameter {name!r}: filen {path} findes ikke")
+        out[name] = str(path)
+    return out
 
 
 def read_yaml(raw: bytes, where: str) -> object:
