@@ -40,7 +40,7 @@ processed = processed_folder(processed_dir)
 overskrift = maalrapport.report_heading(report_type, status_date)
 periode = formatting.format_period_span(first_period, last_period)
 indikatorer, forloeb = goals.read_data(processed)
-noegletal = summary.key_figures(indikatorer, forloeb, first_period, last_period)
+noegletal = summary.key_figures(indikatorer, forloeb, first_period, last_period, suppression_threshold)
 resultater = goals.evaluate_goals(
     goals.load_goals(goals_file or None), indikatorer, status_date, forloeb, min_n=suppression_threshold
 )
@@ -57,7 +57,8 @@ if banner:
 # Rapporten samler tallene for psykiatri- og udsatteområdet: udviklingen i de visiterede ydelser, brugen af Psykiatriens Hus, resultaterne af rusmiddelbehandlingen og status på målene i aftalen med byrådet. Første afsnit er en sammenfatning på én side; derefter følger nøgletallene, forbeholdene og et kort metodebilag.
 
 # %%
-display(Markdown(f"**{overskrift}.** **Periode:** {periode}."))
+# Linjen begynder med Periode:, så rapportens hoved tager den (ellers står perioden to gange).
+display(Markdown(f"**Periode:** {periode}. **{overskrift}.**"))
 
 # %% [markdown]
 # ## Sammenfatning

@@ -97,8 +97,12 @@ formatting.show_chart(
 )
 
 # %%
-trend = stats.poisson_trend(tabel1.loc["I alt"])
-display(Markdown(stats.describe_trend(trend, "antallet af unikke personer med en visiteret ydelse")))
+# Som i den samlede rapport: under fire halvår er der ingen trend, kun første og sidste tal (som Tabel 1 viser dem).
+trend, trendtekst = stats.count_trend(
+    tabel1.loc["I alt"], "antallet af unikke personer med en visiteret ydelse",
+    suppression_threshold, shown=vist1.loc["I alt"],
+)
+display(Markdown(trendtekst))
 
 # %% [markdown]
 # ## Fordelt på ydelsestype
@@ -139,7 +143,8 @@ formatting.show_chart(
 kvalitet = formatting.quality_summary(processed, "as2007", "AS2007")
 if kvalitet:
     display(Markdown(kvalitet))
-display(Markdown(stats.describe_model(trend)))
+if trend is not None:
+    display(Markdown(stats.describe_model(trend)))
 display(Markdown(suppression.methods_note(suppression_threshold)))
 
 # %%

@@ -39,6 +39,7 @@ resultater = goals.evaluate_goals(
     goals.load_goals(goals_file or None), indikatorer, status_date, forloeb, min_n=suppression_threshold
 )
 kilde = rapport.source_text(resultater)
+periode = rapport.report_period(report_type, status_date, resultater)
 banner = formatting.synthetic_banner(processed)
 
 # %%
@@ -51,7 +52,7 @@ if banner:
 # Aftalen mellem byrådet og Center for Særlig Social Indsats sætter mål for centerets borgere under fire måltemaer: mestring af eget liv, uddannelse og beskæftigelse, sundhed og socialt liv. For hvert mål viser rapporten aftalens baseline og mål, den aktuelle værdi med dens usikkerhed, ændringen siden baseline og status.
 
 # %%
-display(Markdown(f"**{overskrift}.** **Kilde:** {kilde}."))
+display(Markdown(f"**Periode:** {periode}. **Kilde:** {kilde}."))
 
 # %% [markdown]
 # ## Status for målene

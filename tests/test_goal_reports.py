@@ -105,6 +105,27 @@ def test_both_notebooks_build_for_both_variants(built):
             assert str(built["processed"]) not in text
 
 
+def _header(reports: Path, notebook: str) -> str:
+    page = (reports / f"{notebook}.html").read_text(encoding="utf-8")
+    header = re.search(r'<header class="analyse-header".*?</header>', page, re.DOTALL).group(0)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", header)).split())
+
+
+def test_both_headers_have_a_period_line(built):
+    # The README: every report's header has its period. Report 04's is the status date and the
+    # periods its current values are for; each report has the line once (moved, not copied).
+    for name, run in built["runs"].items():
+        year = run["parameters"]["status_date"][:4]
+        status = "Midtvejsstatus" if name.startswith("midt") else "Slutstatus"
+        assert (f"Periode: {status} pr. 31. december {year}; aktuelle værdier for {year}. Kilde: "
+                in _header(run["reports"], "04_maalopfoelgning"))
+        span = f"1. halvår 2016 – 2. halvår {run['parameters']['last_period'][:4]}"
+        assert f"Periode: {span}. {status} pr. 31. december {year}." in _header(run["reports"], "00_samlet_rapport")
+        for notebook in ("04_maalopfoelgning", "00_samlet_rapport"):
+            page = (run["reports"] / f"{notebook}.html").read_text(encoding="utf-8")
+            assert page.count("Periode:</strong>") == 1, (name, notebook)
+
+
 def test_goal_values_match_the_indicator_table_and_the_episodes(built):
     indicators = read_indicators(built["processed"])
     episodes = read_episodes(built["processed"])

@@ -68,6 +68,47 @@ def format_number(x: float | int | None, decimals: int = 0) -> str:
     return format_decimal(rounded, format=pattern, locale=LOCALE)
 
 
+def visible_decimals(x: float, decimals: int = 0, most: int = 2) -> int:
+    """The decimals (from ``decimals`` up to ``most``) at which ``x``, if not 0, does not round to 0.
+
+    An interval bound of 0.3 % written "0 %" next to "statistisk sikkert" reads as if
+    the interval touched 0; one more decimal shows which side of 0 it lies on.
+
+    >>> visible_decimals(0.3), visible_decimals(-0.04), visible_decimals(4.2), visible_decimals(0.0)
+    (1, 2, 0, 0)
+    >>> visible_decimals(0.5), visible_decimals(0.001), visible_decimals(0.02, 2)
+    (0, 2, 2)
+    """
+    while decimals < most and x != 0 and abs(
+        Decimal(str(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    ) == 0:
+        decimals += 1
+    return decimals
+
+
+def format_signed(x: float, decimals: int = 0, plus: bool = False) -> str:
+    """A difference in Danish: a real minus sign (−), ``+`` with ``plus``, no sign on a shown 0.
+
+    >>> format_signed(-5.6), format_signed(22.4, plus=True), format_signed(-0.3, 1), format_signed(-0.2)
+    ('−6', '+22', '−0,3', '0')
+    """
+    text = format_number(abs(x), decimals)
+    if not text.strip("0,."):
+        return text
+    return ("−" if x < 0 else "+" if plus else "") + text
+
+
+def format_points(difference: float, plus: bool = False) -> str:
+    """A difference of two shares (−0.0562) in signed percentage points ('−6'), with the decimals
+    that keep a difference that is not 0 from reading as 0 (e.g. an interval bound that leaves out 0).
+
+    >>> format_points(-0.0562), format_points(0.24, plus=True), format_points(0.003), format_points(-0.0004)
+    ('−6', '+24', '0,3', '−0,04')
+    """
+    value = difference * 100
+    return format_signed(value, visible_decimals(value), plus)
+
+
 def format_n(n: int, threshold: int = 5) -> str:
     """The number of persons or episodes beside a share: ``N=1.234``, or ``N<5`` for 1 to ``threshold - 1``.
 

@@ -12,7 +12,7 @@ import textwrap
 
 import pandas as pd
 
-from analyse.formatting import MISSING, format_date, format_n, format_number, format_percent
+from analyse.formatting import MISSING, format_date, format_n, format_number, format_percent, format_points
 from analyse.goals import (
     CANNOT_JUDGE, NOT_REACHED, ON_TRACK, REACHED, STATUSES, THEMES, Goal, GoalResult, status_counts,
 )
@@ -33,6 +33,28 @@ def report_heading(report_type: str, status_date) -> str:
     if report_type not in REPORT_TYPES:
         raise ConfigError(f"report_type skal være 'midtvejsstatus' eller 'slutstatus' (er {report_type!r})")
     return f"{REPORT_TYPES[report_type]} pr. {format_date(status_date)}"
+
+
+def report_period(report_type: str, status_date, results: list[GoalResult]) -> str:
+    """The text of the report's 'Periode:' line: the status date and the periods the current
+    values are computed for (each goal's data source names its own, e.g. a calendar year).
+
+    >>> g = Goal("x", "X", "sundhed", "centermål", "andel", "højere", 0.47, 0.5)
+    >>> from analyse.goals import CurrentValue
+    >>> now = GoalResult(g, "Nået", "", CurrentValue(0.6, "2022", 100, 60))
+    >>> report_period("slutstatus", "2022-12-31", [now, now, GoalResult(g, "Kan ikke vurderes", "")])
+    'Slutstatus pr. 31. december 2022; aktuelle værdier for 2022'
+    >>> report_period("midtvejsstatus", "2021-12-31", [GoalResult(g, "Kan ikke vurderes", "")])
+    'Midtvejsstatus pr. 31. december 2021; ingen aktuelle værdier i data'
+    """
+    periods = list(dict.fromkeys(r.current.period for r in results if r.current is not None))
+    if not periods:
+        covered = "ingen aktuelle værdier i data"
+    else:
+        covered = "aktuelle værdier for " + (
+            periods[0] if len(periods) == 1 else f"{', '.join(periods[:-1])} og {periods[-1]}"
+        )
+    return f"{report_heading(report_type, status_date)}; {covered}"
 
 
 # indicator → the source whose extracts it is computed from
@@ -84,16 +106,24 @@ def _signed(value: float, decimals: int = 0) -> str:
 
 
 def change_text(result: GoalResult) -> str:
-    """'+22 pct.-point (11 til 33)' (interval in brackets where known), '−11' for counts, or '–'."""
+    """'+22 pct.-point (11 til 33)' (interval in brackets where known), '−11' for counts, or '–'.
+
+    Written as the goal's sentence writes it (:func:`analyse.stats.describe_share_change`): a
+    point or bound that is not 0 gets a decimal rather than reading as 0.
+
+    >>> g = Goal("x", "X", "sundhed", "centermål", "andel", "højere", 0.57, 0.6, baseline_n=98)
+    >>> change_text(GoalResult(g, "Ikke nået", "", change=-0.0562, change_low=-0.162, change_high=0.058))
+    '−6 pct.-point (−16 til 6)'
+    >>> change_text(GoalResult(g, "Nået", "", change=0.12, change_low=0.003, change_high=0.24))
+    '+12 pct.-point (0,3 til 24)'
+    """
     if result.change is None:
         return MISSING
     if not result.goal.is_share:
         return _signed(result.change)
-    text = f"{_signed(result.change * 100)} pct.-point"
+    text = f"{format_points(result.change, plus=True)} pct.-point"
     if result.change_low is not None:
-        low = format_number(result.change_low * 100).replace("-", "−")
-        high = format_number(result.change_high * 100).replace("-", "−")
-        text += f" ({low} til {high})"
+        text += f" ({format_points(result.change_low)} til {format_points(result.change_high)})"
     return text
 
 

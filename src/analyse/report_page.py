@@ -190,6 +190,64 @@ def _show_parameter(name: str, value) -> str:
     return str(value)
 
 
+# What a variant's title may be made of when it has no ``titel`` (and what never tells variants apart).
+_TITLE_PARAMETERS = frozenset({"first_period", "last_period", "comparison_start", "comparison_end", "status_date",
+                               "report_type", "processed_dir", "suppression_threshold"})
+
+
+def variant_title(
+    title: str, variant: str | None, variant_title: str | None = None, parameters: dict | None = None,
+) -> str:
+    """A report variant's title: the notebook's, then the variant's ``titel``, or else what the
+    variant's parameters say (its period, comparison period or status date).
+
+    A variant's name is an identifier for file names (``visiterede_ydelser_2016_2019``); a reader
+    of the heading and the index should get Danish, so it is the last resort, with spaces.
+
+    >>> variant_title("Visiterede ydelser (AS2007)", None)
+    'Visiterede ydelser (AS2007)'
+    >>> variant_title("Målopfølgning", "midt_2021", "Midtvejsstatus 2021", {"status_date": "2021-12-31"})
+    'Målopfølgning – Midtvejsstatus 2021'
+    >>> variant_title("Visiterede ydelser (AS2007)", "visiterede_ydelser_2016_2019", None,
+    ...               {"first_period": "2016H1", "last_period": "2019H2", "processed_dir": "/data"})
+    'Visiterede ydelser (AS2007), 1. halvår 2016 – 2. halvår 2019'
+    >>> variant_title("Rusmiddel", "rusmiddel_2020", None,
+    ...               {"comparison_start": "2020-01-01", "comparison_end": "2020-12-31"})
+    'Rusmiddel, sammenligningsperiode 2020'
+    >>> variant_title("Målopfølgning", "midt", None, {"report_type": "midtvejsstatus", "status_date": "2021-12-31"})
+    'Målopfølgning, midtvejsstatus pr. 31. december 2021'
+    >>> variant_title("Målopfølgning", "status_2021", None, {"status_date": "2021-12-31"})
+    'Målopfølgning, status pr. 31. december 2021'
+    >>> variant_title("Psykiatriens Hus", "graense_10", None, {"suppression_threshold": 10})
+    'Psykiatriens Hus – graense 10'
+    >>> variant_title("Psykiatriens Hus", "nada_2018", None, {"first_period": "2018H1", "last_period": "2018H2",
+    ...                                                        "tilbud": "NADA"})
+    'Psykiatriens Hus – nada 2018'
+    """
+    if variant is None:
+        return title
+    if variant_title:
+        return f"{title} – {variant_title}"
+    parameters = parameters or {}
+    if set(parameters) - _TITLE_PARAMETERS:
+        # Variants told apart by something else (one per tilbud) would share a title: keep the name.
+        return f"{title} – {variant.replace('_', ' ')}"
+    try:
+        if parameters.get("first_period") and parameters.get("last_period"):
+            return f"{title}, {format_period_span(str(parameters['first_period']), str(parameters['last_period']))}"
+        if parameters.get("comparison_start") and parameters.get("comparison_end"):
+            from analyse.rusmiddel_report import period_label
+
+            span = period_label((str(parameters["comparison_start"]), str(parameters["comparison_end"])))
+            return f"{title}, sammenligningsperiode {span}"
+        if parameters.get("status_date"):
+            kind = str(parameters.get("report_type") or "status").strip().lower()
+            return f"{title}, {kind} pr. {format_date(str(parameters['status_date']))}"
+    except Exception:  # noqa: BLE001 - a checked variant has valid values; a title must never stop a report
+        pass
+    return f"{title} – {variant.replace('_', ' ')}"
+
+
 def sources_used(nb, quality: dict) -> tuple[str, ...]:
     """The sources a notebook reads: ``metadata.analyse.sources``, else the names its code mentions.
 

@@ -288,9 +288,10 @@ def execute(
     executed = reports_dir / EXECUTED_SUBDIR / f"{stem}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
     partial = executed.with_name(f".{stem}.partial.ipynb")
-    title = notebook_title(nbformat.read(notebook, as_version=4), notebook.stem)
-    if variant is not None:
-        title = f"{title} – {variant_title or variant}"
+    from analyse import report_page
+
+    title = report_page.variant_title(notebook_title(nbformat.read(notebook, as_version=4), notebook.stem),
+                                      variant, variant_title, parameters)
     try:
         nb = papermill.execute_notebook(
             str(notebook),

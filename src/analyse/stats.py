@@ -17,7 +17,7 @@ import statsmodels.api as sm
 from statsmodels.stats.proportion import proportion_confint
 
 from analyse.exceptions import AnalyseError
-from analyse.formatting import format_half_year, format_number, format_percent
+from analyse.formatting import format_half_year, format_number, format_percent, format_points, visible_decimals
 from analyse.periods import half_year_index
 
 # Above this Pearson dispersion the Poisson standard errors are too optimistic
@@ -26,6 +26,11 @@ from analyse.periods import half_year_index
 # series shows even when Poisson holds.
 DISPERSION_LIMIT = 1.5
 MIN_PERIODS = 3
+# A trend on three half-years has one residual degree of freedom: its interval is
+# so wide (a t-quantile of 12.7 under quasi-Poisson) that it says nothing. The
+# reports (:func:`count_trend`, and the summary's key figures) ask for four and
+# otherwise give the first and last value only.
+MIN_TREND_PERIODS = 4
 
 
 @dataclass(frozen=True)
@@ -118,9 +123,19 @@ def _percent_text(change: float, decimals: int) -> str:
     return format_number(abs(change) * 100, decimals)
 
 
+def _bound_text(change: float, decimals: int) -> str:
+    """An interval bound as a percentage, with the decimals that keep a bound that is not 0
+    from reading as 0 (so "0 % til 7 %" is never printed beside "statistisk sikkert").
+
+    >>> _bound_text(-0.0032, 0), _bound_text(-0.071, 0), _bound_text(0.0004, 1)
+    ('0,3', '7', '0,04')
+    """
+    return _percent_text(change, visible_decimals(change * 100, decimals))
+
+
 def _change_phrase(change: float, decimals: int) -> str:
-    """'et fald på 5 %' / 'en stigning på 2 %' for a relative change."""
-    amount = _percent_text(change, decimals)
+    """'et fald på 5 %' / 'en stigning på 2 %' for a relative change (an interval bound)."""
+    amount = _bound_text(change, decimals)
     return f"et fald på {amount} %" if change < 0 else f"en stigning på {amount} %"
 
 
@@ -130,7 +145,8 @@ def describe_trend(result: TrendResult, what: str, per: str = "halvår") -> str:
     ``what`` is the subject, e.g. ``"antallet af unikke personer med en
     visiteret ydelse"``; its first letter is capitalised. ``per`` is
     ``"halvår"`` or ``"år"``. Changes under 1 % get one decimal so they do not
-    read as "0 %".
+    read as "0 %"; so does an interval bound that would round to 0 %, so the
+    interval of a statistically clear change visibly leaves out 0.
 
     >>> r = TrendResult(0.93, 0.91, 0.95, 0.8649, 0.8281, 0.9025, 0.0001, "Poisson", 7, 1.0,
     ...                 "2016H1", "2019H1")
@@ -140,6 +156,10 @@ def describe_trend(result: TrendResult, what: str, per: str = "halvår") -> str:
     ...                 "2016H1", "2019H1")
     >>> describe_trend(r, "antallet af kontakter")
     'Antallet af kontakter er steget med ca. 2 % pr. halvår (95 %-konfidensinterval: fra et fald på 1 % til en stigning på 5 %). Udviklingen kan skyldes tilfældigheder.'
+    >>> r = TrendResult(0.962, 0.928, 0.997, 0.925, 0.861, 0.994, 0.03, "Poisson", 7, 1.0,
+    ...                 "2016H1", "2019H1")
+    >>> describe_trend(r, "antallet af personer")
+    'Antallet af personer er faldet med ca. 4 % pr. halvår (95 %-konfidensinterval: 0,3 % til 7 %). Faldet er statistisk sikkert.'
     """
     if per == "halvår":
         ratio, low, high = result.rate_ratio, result.ci_low, result.ci_high
@@ -160,13 +180,13 @@ def describe_trend(result: TrendResult, what: str, per: str = "halvår") -> str:
     elif change < 0:
         # Both ends are falls; list the smaller fall first.
         interval = (
-            f"{level} %-konfidensinterval: {_percent_text(change_high, decimals)} % "
-            f"til {_percent_text(change_low, decimals)} %"
+            f"{level} %-konfidensinterval: {_bound_text(change_high, decimals)} % "
+            f"til {_bound_text(change_low, decimals)} %"
         )
     else:
         interval = (
-            f"{level} %-konfidensinterval: {_percent_text(change_low, decimals)} % "
-            f"til {_percent_text(change_high, decimals)} %"
+            f"{level} %-konfidensinterval: {_bound_text(change_low, decimals)} % "
+            f"til {_bound_text(change_high, decimals)} %"
         )
 
     amount = _percent_text(change, decimals)
@@ -184,6 +204,74 @@ def describe_trend(result: TrendResult, what: str, per: str = "halvår") -> str:
     else:
         verdict = "Stigningen er statistisk sikker."
     return f"{sentence} {verdict}"
+
+
+def _shown_value(value, threshold: int) -> str:
+    """A count as a sentence gives it: a table's marker ('<5', 'X') as it is, else the count
+    with the small-count rule (1 to ``threshold`` − 1 as '<5')."""
+    if isinstance(value, str):
+        return value
+    return f"<{threshold}" if 1 <= value < threshold else format_number(value)
+
+
+def describe_first_last(what: str, counts: pd.Series, shown: pd.Series | None = None, threshold: int = 5) -> str:
+    """The sentence for a count series too short for a trend: first and last value, plainly.
+
+    ``counts`` is indexed by half-year labels in order; ``shown``, when given, is the
+    same series as the report's table publishes it (with '<5'/'X'), so the sentence
+    never shows a number the table hides.
+
+    >>> describe_first_last("antallet af kontakter", pd.Series([569, 711], index=["2018H2", "2019H1"]))
+    'Antallet af kontakter var 569 i 2. halvår 2018 og 711 i 1. halvår 2019. Der er kun 2 halvår med tal, for få til at vurdere udviklingen.'
+    >>> describe_first_last("antallet af kontakter", pd.Series([3], index=["2019H1"]))
+    'Antallet af kontakter var <5 i 1. halvår 2019. Der er kun 1 halvår med tal, for få til at vurdere udviklingen.'
+    """
+    return (f"{_first_and_last(what, counts, shown, threshold)} Der er kun {len(counts)} halvår med tal, "
+            "for få til at vurdere udviklingen.")
+
+
+def _first_and_last(what: str, counts: pd.Series, shown: pd.Series | None, threshold: int) -> str:
+    values = shown if shown is not None else counts
+    first, last = (_shown_value(values[p], threshold) for p in (counts.index[0], counts.index[-1]))
+    subject = what[:1].upper() + what[1:]
+    text = f"{subject} var {first} i {format_half_year(str(counts.index[0]))}"
+    if len(counts) > 1:
+        text += f" og {last} i {format_half_year(str(counts.index[-1]))}"
+    return text + "."
+
+
+def count_trend(
+    counts: pd.Series, what: str, threshold: int = 5, shown: pd.Series | None = None,
+) -> tuple[TrendResult | None, str]:
+    """The trend of half-yearly counts and its Danish sentence, for a report of any length.
+
+    With at least :data:`MIN_TREND_PERIODS` half-years: :func:`poisson_trend` and
+    :func:`describe_trend`. With fewer, no trend (None) and the first and last value
+    (:func:`describe_first_last`), so a report on one or two half-years says so
+    instead of failing. ``what`` is the subject in lower case; ``shown`` the series
+    as the report's table publishes it.
+
+    >>> trend, text = count_trend(pd.Series([569, 711], index=["2018H2", "2019H1"]), "antallet af kontakter")
+    >>> trend is None, text.endswith("Der er kun 2 halvår med tal, for få til at vurdere udviklingen.")
+    (True, True)
+    >>> trend, text = count_trend(pd.Series([1000.0, 900.0, 810.0, 729.0],
+    ...                                     index=["2016H1", "2016H2", "2017H1", "2017H2"]), "antallet")
+    >>> round(trend.rate_ratio, 6), text[:40]
+    (0.9, 'Antallet er faldet med ca. 10 % pr. halv')
+    """
+    counts = pd.Series(counts, dtype="float64").dropna()
+    if counts.empty:
+        return None, f"Der er ingen tal for {what} i perioden."
+    position = pd.Series([half_year_index(label) for label in counts.index], index=counts.index)
+    counts = counts[position.sort_values().index]
+    if len(counts) < MIN_TREND_PERIODS:
+        return None, describe_first_last(what, counts, shown, threshold)
+    try:
+        trend = poisson_trend(counts)
+    except AnalyseError:  # e.g. nothing but zeros: there is no trend to describe
+        return None, (f"{_first_and_last(what, counts, shown, threshold)} Udviklingen over tid kan ikke "
+                      "beregnes ud fra disse tal.")
+    return trend, describe_trend(trend, what)
 
 
 def describe_model(result: TrendResult) -> str:
@@ -429,9 +517,13 @@ def binomial_trend(successes: pd.Series, totals: pd.Series, confidence: float = 
     )
 
 
-def _signed(value: float, decimals: int = 0) -> str:
-    """A Danish number with a real minus sign (−), for differences."""
-    return format_number(value, decimals).replace("-", "−")
+def ratio_bound_text(value: float, decimals: int = 2) -> str:
+    """An odds or rate ratio's interval bound; one more decimal where it would read as 1 (no change).
+
+    >>> ratio_bound_text(0.953), ratio_bound_text(0.998), ratio_bound_text(1.0)
+    ('0,95', '0,998', '1,00')
+    """
+    return format_number(value, visible_decimals(value - 1, decimals, decimals + 1))
 
 
 def describe_share_trend(result: ShareTrendResult, what: str) -> str:
@@ -447,7 +539,7 @@ def describe_share_trend(result: ShareTrendResult, what: str) -> str:
     level = format_number(result.confidence * 100, 0)
     detail = (
         f"(oddsratio {format_number(result.odds_ratio, 2)} pr. {result.unit}; {level} %-konfidensinterval: "
-        f"{format_number(result.ci_low, 2)} til {format_number(result.ci_high, 2)})"
+        f"{ratio_bound_text(result.ci_low)} til {ratio_bound_text(result.ci_high)})"
     )
     if not result.significant:
         return f"Der er ingen statistisk sikker udvikling i {what} over perioden {detail}."
@@ -522,7 +614,8 @@ def describe_share_change(
     ``target``, whether it is reached and whether the distance to it could be
     chance (exact binomial test). "Reached" compares whole percent, as the
     published figures are written. Shares on fewer than ``min_n`` ``unit`` are
-    not compared at all.
+    not compared at all. The difference is the later share minus the earlier, so
+    a fall is negative, as in its interval and in the goals table.
 
     >>> describe_share_change(50, 106, 340, 479, first="dec. 2017–maj 2018", second="2020–2021",
     ...                       target=0.50)  # doctest: +NORMALIZE_WHITESPACE
@@ -533,6 +626,9 @@ def describe_share_change(
     'Andelen er steget fra 47 % i 2018 til 53 % i 2020, men stigningen kan skyldes tilfældigheder
     (forskel: 6 procentpoint; 95 %-konfidensinterval: −8 til 19 procentpoint). Målet på 50 % er nået,
     men forskellen til baseline kan skyldes tilfældigheder.'
+    >>> describe_share_change(56, 98, 51, 100, first="2018", second="2022")  # doctest: +NORMALIZE_WHITESPACE
+    'Andelen er faldet fra 57 % i 2018 til 51 % i 2022, men faldet kan skyldes tilfældigheder
+    (forskel: −6 procentpoint; 95 %-konfidensinterval: −20 til 8 procentpoint).'
     """
     subject = what[:1].upper() + what[1:]
     if min(n1, n2) < min_n:
@@ -542,7 +638,7 @@ def describe_share_change(
     diff = comparison.difference
     level = format_number(confidence * 100, 0)
     text1, text2 = format_percent(comparison.share1), format_percent(comparison.share2)
-    bounds = f"{_signed(diff.ci_low * 100)} til {_signed(diff.ci_high * 100)} procentpoint"
+    bounds = f"{format_points(diff.ci_low)} til {format_points(diff.ci_high)} procentpoint"
     interval = f"{level} %-konfidensinterval: {bounds}"
     if text1 == text2:
         sentence = (
@@ -559,7 +655,8 @@ def describe_share_change(
             verb = "faldet"
         sentence = (
             f"{subject} er {verb} fra {text1} i {first} til {text2} i {second}, {verdict} "
-            f"(forskel: {_signed(abs(diff.difference) * 100)} procentpoint; {interval})."
+            # Signed (later minus earlier), as the interval and the goals table are: a fall is negative.
+            f"(forskel: {format_points(diff.difference)} procentpoint; {interval})."
         )
     if target is None:
         return sentence
@@ -744,8 +841,8 @@ def _ratio_interval(low: float, high: float) -> str:
     if change_low < 0 < change_high:
         return f"fra {_change_phrase(change_low, 0)} til {_change_phrase(change_high, 0)}"
     if change_high < 0:
-        return f"et fald på {_percent_text(change_high, 0)} % til {_percent_text(change_low, 0)} %"
-    return f"en stigning på {_percent_text(change_low, 0)} % til {_percent_text(change_high, 0)} %"
+        return f"et fald på {_bound_text(change_high, 0)} % til {_bound_text(change_low, 0)} %"
+    return f"en stigning på {_bound_text(change_low, 0)} % til {_bound_text(change_high, 0)} %"
 
 
 def _per_half_year(ratio: float) -> str:

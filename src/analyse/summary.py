@@ -18,7 +18,8 @@ from pathlib import Path
 import pandas as pd
 
 from analyse.formatting import (
-    MISSING, format_half_year, format_n, format_number, format_percent, format_period_span, quality_summary,
+    MISSING, format_half_year, format_n, format_number, format_percent, format_period_span, format_signed,
+    quality_summary, visible_decimals,
 )
 from analyse.periods import half_year_range
 from analyse.suppression import primary_marker, share_hidden, shown_count
@@ -46,10 +47,8 @@ KEY_SHARES = (
     ("stof_reduktion_eller_ophoer", "Stofbehandling afsluttet med reduktion eller ophør", "Stof"),
 )
 TIMETAKST = "§ 85 bostøtte timetakst"
-# A trend on three half-years has one residual degree of freedom: its interval is
-# so wide (a t-quantile of 12.7 under quasi-Poisson) that it says nothing. The
-# summary asks for four and otherwise reports the first and last value only.
-MIN_TREND_PERIODS = 4
+# A trend needs stats.MIN_TREND_PERIODS half-years (four), as in the source reports;
+# with fewer, the first and last value are given (stats.count_trend).
 
 UP, DOWN, FLAT, UNKNOWN = "Steget", "Faldet", "Ingen sikker udvikling", "Kan ikke vurderes"
 
@@ -101,28 +100,13 @@ def covered_periods(indicators: pd.DataFrame | None, indicator: str, first: str,
     return [p for p in half_year_range(first, last) if p in have]
 
 
-def _too_short(what: str, periods: list[str], series: pd.Series, threshold: int = 5) -> str:
-    """The sentence for a count series too short for a trend: first and last value, plainly.
-
-    >>> _too_short("antallet af kontakter", ["2018H1", "2018H2", "2019H1"], pd.Series([569, 711, 670]))
-    'Antallet af kontakter var 569 i 1. halvår 2018 og 670 i 1. halvår 2019. Der er kun 3 halvår med tal, for få til at vurdere udviklingen.'
-    """
-    subject = what[:1].upper() + what[1:]
-    shown = [primary_marker(threshold) if 1 <= v < threshold else format_number(v)
-             for v in (series.iloc[0], series.iloc[-1])]
-    text = f"{subject} var {shown[0]} i {format_half_year(periods[0])}"
-    if len(periods) > 1:
-        text += f" og {shown[1]} i {format_half_year(periods[-1])}"
-    return f"{text}. Der er kun {len(periods)} halvår med tal, for få til at vurdere udviklingen."
-
-
 def count_figure(
     indicators: pd.DataFrame | None, key: str, label: str, source: str, indicator: str, group: str,
-    what: str, first: str, last: str,
+    what: str, first: str, last: str, threshold: int = 5,
 ) -> KeyFigure:
-    """A count indicator over the covered half-years, with its Poisson trend and sentence."""
+    """A count indicator over the covered half-years, with its Poisson trend and sentence
+    (the same as report 01's: :func:`analyse.stats.count_trend`)."""
     from analyse import stats
-    from analyse.exceptions import AnalyseError
     from analyse.periods import period_table
 
     periods = covered_periods(indicators, indicator, first, last)
@@ -130,13 +114,7 @@ def count_figure(
         return KeyFigure(key, label, source, "antal", (), (),
                          sentence=f"Der er ingen tal fra {SOURCE_LABELS[source]} i perioden.")
     series = period_table(indicators, indicator, periods, groups=[group]).loc[group]
-    trend, sentence = None, _too_short(what, periods, series)
-    if len(periods) >= MIN_TREND_PERIODS:
-        try:
-            trend = stats.poisson_trend(series)
-            sentence = stats.describe_trend(trend, what)
-        except AnalyseError:
-            pass
+    trend, sentence = stats.count_trend(series, what, threshold)
     return KeyFigure(key, label, source, "antal", tuple(periods), tuple(float(v) for v in series),
                      trend=trend, sentence=sentence)
 
@@ -157,7 +135,7 @@ def share_figure(episodes: pd.DataFrame | None, key: str, label: str, group: str
     table = outcome_table(episodes, periods)
     rows = table[table["group"] == group].set_index("period")
     trend, sentence = None, "Udviklingen over tid kan ikke vurderes: der er for få halvår med afsluttede forløb."
-    if len(periods) >= MIN_TREND_PERIODS:
+    if len(periods) >= stats.MIN_TREND_PERIODS:
         try:
             trend = stats.binomial_trend(rows["successes"], rows["n"])
             sentence = stats.describe_share_trend(trend, SUBJECT[group])
@@ -168,11 +146,12 @@ def share_figure(episodes: pd.DataFrame | None, key: str, label: str, group: str
 
 
 def key_figures(
-    indicators: pd.DataFrame | None, episodes: pd.DataFrame | None, first: str, last: str
+    indicators: pd.DataFrame | None, episodes: pd.DataFrame | None, first: str, last: str, threshold: int = 5,
 ) -> list[KeyFigure]:
-    """Every source's key figures for the half-years from ``first`` to ``last``."""
+    """Every source's key figures for the half-years from ``first`` to ``last``
+    (``threshold``: the report's small-count limit, for counts the sentences give)."""
     half_year_range(first, last)  # a wrong period stops the report here, with a clear message
-    figures = [count_figure(indicators, key, label, source, indicator, group, what, first, last)
+    figures = [count_figure(indicators, key, label, source, indicator, group, what, first, last, threshold)
                for key, label, source, indicator, group, what in KEY_COUNTS]
     figures += [share_figure(episodes, key, label, group, first, last) for key, label, group in KEY_SHARES]
     return figures
@@ -195,13 +174,16 @@ def _trend_text(figure: KeyFigure) -> str:
     trend = figure.trend
     if trend is None:
         return MISSING
+    from analyse.stats import ratio_bound_text
+
     if figure.unit == "antal":
         change = trend.rate_ratio_year - 1
         low, high = trend.ci_low_year - 1, trend.ci_high_year - 1
-        sign = lambda x: format_number(x * 100).replace("-", "−")  # noqa: E731
+        # A bound that is not 0 keeps a decimal: "(−7 til 0)" beside "Faldet" would read as a contradiction.
+        sign = lambda x: format_signed(x * 100, visible_decimals(x * 100))  # noqa: E731
         return f"{sign(change)} % pr. år ({sign(low)} til {sign(high)})"
     return (f"oddsratio {format_number(trend.odds_ratio, 2)} pr. {trend.unit} "
-            f"({format_number(trend.ci_low, 2)} til {format_number(trend.ci_high, 2)})")
+            f"({ratio_bound_text(trend.ci_low)} til {ratio_bound_text(trend.ci_high)})")
 
 
 def key_figures_table(figures: list[KeyFigure], threshold: int = 5) -> pd.DataFrame:
