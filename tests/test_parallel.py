@@ -79,6 +79,7 @@ def test_one_failing_variant_others_finish_and_the_summary_names_it(tmp_path, mo
     params.write_text("varianter:\n  god: {parametre: {label: god}}\n  fejl: {parametre: {label: fejl}}\n"
                       "  ogsaa_god: {parametre: {label: ogsaa_god, factor: 2}}\n", encoding="utf-8")
     reports = tmp_path / "reports"
+    (tmp_path / "indikatorer.csv").write_text("indicator;group;period;value\n", encoding="utf-8")  # cleaned data
 
     status = cli.main(["run", "--params", str(params), "--jobs", "2", "--reports", str(reports),
                        "--processed", str(tmp_path)])
@@ -114,6 +115,7 @@ def test_dask_local_cluster_runs_the_variants(tmp_path, monkeypatch):
 
 
 def test_unreachable_dask_scheduler_is_one_clear_line(tmp_path, capsys):
+    (tmp_path / "indikatorer.csv").write_text("indicator;group;period;value\n", encoding="utf-8")  # cleaned data
     status = cli.main(["run", "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9",
                        "--reports", str(tmp_path / "r"), "--processed", str(tmp_path)])
     _, err = capsys.readouterr()

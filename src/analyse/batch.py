@@ -113,8 +113,13 @@ def job_environment(reports_dir: Path) -> dict[str, str]:
     """The ``ANALYSE_*`` settings jobs run with (spreadsheets default to ``reports_dir/tabeller``)."""
     from analyse.formatting import TABLES_ENV_VAR
 
+    from analyse.config import PATH_ENV_VARS
+
     env = {k: v for k, v in os.environ.items() if k.startswith(ENV_PREFIX) and k not in _NEVER_SENT}
-    env.setdefault(TABLES_ENV_VAR, str(Path(reports_dir) / "tabeller"))
+    for name in PATH_ENV_VARS:  # a kernel's working directory is not the command's
+        if env.get(name, "").strip():
+            env[name] = str(Path(env[name]).expanduser().resolve())
+    env.setdefault(TABLES_ENV_VAR, str(Path(reports_dir).resolve() / "tabeller"))
     return env
 
 

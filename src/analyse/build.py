@@ -18,10 +18,13 @@ A source is cleaned again when one of its inputs differs: a raw file (added,
 removed or changed content), the package code its cleaning uses (the source's
 module, :mod:`analyse.cleaning`, its indicator function, and what they import,
 found by reading their ``import`` statements; the report layer — runner, page,
-workbook — is not cleaning code), a mapping or reference file, the
-pseudonym key, or the synthetic-data flag; or when its outputs are missing or no
-longer what the build wrote. The indicators are then computed again from every
-clean table (unchanged sources are read back from their Parquet files). A source's
+workbook, formatting — is not cleaning code), a mapping it reads (shipped or the
+user's; found from its code's ``load_mapping("<name>", ...)`` calls, see
+:func:`mapping_names`) or a reference file (the goals file only for code that
+imports :mod:`analyse.goals`), the pseudonym key, or the synthetic-data flag; or
+when its outputs are missing or no longer what the build wrote. The indicators are
+then computed again from every clean table (unchanged sources are read back from
+their Parquet files). A source's
 ``digest`` covers what reports can see of it: its table, its quality entry and its
 indicator rows.
 
@@ -29,16 +32,21 @@ indicator rows.
 
     {"format": 1, "reports": {"01_visiterede_ydelser": {
          "notebook": "01_visiterede_ydelser.ipynb", "variant": null, "html": sha,
+         "workbook": sha | null,
          "inputs": {"notebook": sha, "parameters": {...}, "version": "0.1.0",
                     "code": {"<module>.py": sha}, "sources": {"as2007": digest},
-                    "synthetic": sha | null, "files": {"<file a parameter names>": sha}}}}}
+                    "synthetic": sha | null, "files": {"<file a parameter names>": sha},
+                    "goals": {"file": "<path>", "sha": sha | null} | null}}}}
 
 A report runs again when its notebook, its parameters, the package version, the
 package code it imports (plus the runner's), the digest of a source it reads, the
-synthetic-data marker or a file named by a parameter changed; or when its HTML is
-missing or not the one the build wrote. A notebook says which sources it reads in
-its metadata (``"analyse": {"sources": ["as2007"]}``); one that does not is taken to
-read them all. ``--force`` rebuilds everything. Manifests are written atomically and
+synthetic-data marker, a file named by a parameter or — for a notebook whose code
+imports :mod:`analyse.goals` — the goals file it reads (its ``goals_file``
+parameter, else ``$ANALYSE_GOALS``, else the shipped ``reference/maal.yaml``)
+changed; or when its HTML or its workbook (``tabeller/<report>.xlsx``; ``null``
+for a report without tables) is missing or not the one the build wrote. A notebook
+says which sources it reads in its metadata (``"analyse": {"sources": ["as2007"]}``);
+one that does not is taken to read them all. ``--force`` rebuilds everything. Manifests are written atomically and
 only after the outputs they describe, so an interrupted build redoes work rather
 than skipping it.
 """
@@ -49,6 +57,7 @@ import ast
 import hashlib
 import hmac
 import json
+import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -66,8 +75,18 @@ PACKAGE = "analyse"
 # Reports are converted by the runner; its code (and what it imports) shapes every page.
 REPORT_CODE_ROOTS = ("analyse.runner",)
 # The report and command layer: never part of cleaning, though charts helpers reach it by import.
+# formatting (Danish presentation for the reports) is reached only through lazy imports in the
+# sources' table and chart helpers and through stats; without it here, a comment edit in it
+# re-cleaned every source. (tests/test_build_tracking.py checks importing the cleaners does not load it.)
 REPORT_LAYER = ("analyse.runner", "analyse.batch", "analyse.build", "analyse.cli", "analyse.params",
-                "analyse.report_page", "analyse.workbook", "analyse.__main__")
+                "analyse.report_page", "analyse.workbook", "analyse.formatting", "analyse.__main__")
+# A report whose code uses this module reads the goals file (see :func:`goals_inputs`).
+GOALS_MODULE = "analyse.goals"
+# The notebook parameter that names a goals file; empty means $ANALYSE_GOALS or the shipped file.
+GOALS_PARAMETER = "goals_file"
+# Where the runner writes a report's workbook (analyse.formatting.TABLES_ENV_VAR, not imported:
+# formatting loads babel and pandas, which a no-change build does without).
+TABLES_ENV_VAR = "ANALYSE_TABLES_DIR"
 SHARED_FILES = ("indikatorer.csv", "kvalitet.json", config.SYNTHETIC_MARKER)
 
 
@@ -188,6 +207,164 @@ def package_data_hashes() -> dict[str, str]:
     return out
 
 
+def _shipped_goals_key() -> str:
+    return _relative(config.SHIPPED_GOALS_FILE)
+
+
+def _without_goals(data: dict[str, str]) -> dict[str, str]:
+    """Package data without the shipped goals file: only code that uses :mod:`analyse.goals` reads
+    it, and for reports it is tracked (with whichever goals file is used instead) by :func:`goals_inputs`."""
+    return {name: sha for name, sha in data.items() if name != _shipped_goals_key()}
+
+
+# --- which mapping files a piece of code reads ------------------------------------------------
+#
+# Mapping files are read through analyse.mappings.load_mapping("<name>", ...), and each source's
+# module calls it with a literal name. Modules of other sources are in a source's import closure
+# (the indicators import rusmiddel, which imports from as2007), so whole modules would make every
+# source read every mapping: for those, only the names a source's code takes from them count.
+
+ALL_MAPPINGS = "*"  # a load_mapping call whose name is not a literal: the build cannot tell
+
+
+@dataclass(frozen=True)
+class _MappingUse:
+    loads: dict  # top-level name (def, class, assigned name; "" = module-level code) → mapping names
+    takes: dict  # analyse module → names this file takes from it; None: the module as a whole
+
+
+def _is_load_mapping(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Name) and node.id == "load_mapping") or (
+        isinstance(node, ast.Attribute) and node.attr == "load_mapping")
+
+
+def _direct_loads(node: ast.AST) -> set[str]:
+    names, called = set(), set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Call) and _is_load_mapping(sub.func):
+            called.add(id(sub.func))
+            arg = sub.args[0] if sub.args else next((k.value for k in sub.keywords if k.arg == "name"), None)
+            names.add(arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else ALL_MAPPINGS)
+    # load_mapping passed around as a value: it may be called with any name.
+    if any(_is_load_mapping(sub) and id(sub) not in called for sub in ast.walk(node)):
+        names.add(ALL_MAPPINGS)
+    return names
+
+
+def _defined_names(stmt: ast.stmt) -> list[str]:
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [stmt.name]
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else (
+        [stmt.target] if isinstance(stmt, (ast.AnnAssign, ast.AugAssign)) else [])
+    return [t.id for t in targets if isinstance(t, ast.Name)] or [""]
+
+
+def _taken_names(tree: ast.AST, module: str, is_package: bool) -> dict[str, set[str] | None]:
+    """Per ``analyse`` module: the names this file imports from it, or None if it binds the module
+    itself and uses it other than as ``module.name``."""
+    package = module if is_package else module.rpartition(".")[0]
+    taken: dict[str, set[str] | None] = {}
+    bound: dict[str, str] = {}  # local name → module bound to it
+
+    def add(target: str, names: set[str] | None) -> None:
+        if taken.get(target, set()) is not None:
+            taken[target] = None if names is None else taken.get(target, set()) | names
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == PACKAGE and alias.name != PACKAGE:
+                    if alias.asname:
+                        bound[alias.asname] = alias.name
+                    else:
+                        add(alias.name, None)  # used as analyse.x.name: not followed, so everything
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package.split(".")
+                parts = parts[: len(parts) - (node.level - 1)]
+                base = ".".join(parts + ([node.module] if node.module else []))
+            else:
+                base = node.module or ""
+            if base.split(".")[0] != PACKAGE:
+                continue
+            for alias in node.names:
+                if alias.name == "*":
+                    add(base, None)
+                elif _module_path(f"{base}.{alias.name}") is not None:
+                    bound[alias.asname or alias.name] = f"{base}.{alias.name}"  # `from analyse import x`
+                else:
+                    add(base, {alias.name})
+    if bound:
+        attributes: dict[str, set[str]] = {}
+        as_attribute = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in bound:
+                attributes.setdefault(node.value.id, set()).add(node.attr)
+                as_attribute.add(id(node.value))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id in bound and id(node) not in as_attribute:
+                add(bound[node.id], None)  # the module itself passed around
+        for local, target in bound.items():
+            add(target, attributes.get(local, set()))
+    return taken
+
+
+def _mapping_use(path: Path, module: str) -> _MappingUse:
+    return _mapping_use_of_version(path, module, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=None)
+def _mapping_use_of_version(path: Path, module: str, mtime_ns: int) -> _MappingUse:
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return _MappingUse({"": {ALL_MAPPINGS}}, {})
+    direct: dict[str, set[str]] = {}
+    refers: dict[str, set[str]] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            continue
+        used = {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name)}
+        for name in _defined_names(stmt):
+            direct.setdefault(name, set()).update(_direct_loads(stmt))
+            refers.setdefault(name, set()).update(used)
+    # A function loads what the module's other functions it refers to load (to a fixed point).
+    loads = {name: set(found) for name, found in direct.items()}
+    changed = True
+    while changed:
+        changed = False
+        for name, used in refers.items():
+            extra = set().union(*(loads[u] for u in used if u in loads and u != name)) - loads[name]
+            if extra:
+                loads[name] |= extra
+                changed = True
+    return _MappingUse({k: frozenset(v) for k, v in loads.items()},
+                       _taken_names(tree, module, path.name == "__init__.py"))
+
+
+def mapping_names(modules: dict[str, Path], others: Iterable[str] = ()) -> set[str] | None:
+    """The mappings (``load_mapping`` names) ``modules`` read; None if that cannot be told.
+
+    ``others`` are other sources' modules: they count only through the names the rest take
+    from them (and their module-level code), not wholesale.
+    """
+    others = set(others) & set(modules)
+    uses = {module: _mapping_use(path, module) for module, path in modules.items()}
+    names: set[str] = set()
+    taken: dict[str, set[str] | None] = {module: set() for module in others}
+    for module, use in uses.items():
+        if module not in others:
+            names.update(*use.loads.values())
+        for target, what in use.takes.items():
+            if target in taken and target != module and taken[target] is not None:
+                taken[target] = None if what is None else taken[target] | what
+    for module in others:
+        loads = uses[module].loads
+        wanted = loads.keys() if taken[module] is None else {"", *taken[module]}
+        names.update(*(loads[name] for name in wanted if name in loads))
+    return None if ALL_MAPPINGS in names else names
+
+
 def _notebook_json(notebook: Path) -> dict:
     """A notebook as plain JSON (nbformat 4): cheaper than importing nbformat on a no-change build."""
     try:
@@ -300,28 +477,56 @@ class CleanPlan:
         return bool(self.clean or self.removed or self.refresh)
 
 
-def _source_code(name: str, spec) -> dict[str, str]:
+def _own_modules(name: str, spec) -> set[str]:
     from analyse.indicators import INDICATORS
 
-    roots = {spec.clean.__module__, "analyse.schemas", "analyse.cleaning", "analyse.atomic"}
+    own = {spec.clean.__module__}
     if spec.describe is not None:
-        roots.add(spec.describe.__module__)
+        own.add(spec.describe.__module__)
     if name in INDICATORS:
-        roots.add(INDICATORS[name].__module__)
+        own.add(INDICATORS[name].__module__)
+    return own
+
+
+def _source_modules(name: str, spec) -> dict[str, Path]:
+    roots = _own_modules(name, spec) | {"analyse.schemas", "analyse.cleaning", "analyse.atomic"}
     modules = module_closure(sorted(roots), stop={"analyse.pipeline"}, exclude=REPORT_LAYER)
     modules["analyse.pipeline"] = config.PACKAGE_DIR / "pipeline.py"
-    return code_hashes(modules)
+    return modules
+
+
+def source_mappings(name: str, spec, modules: dict[str, Path] | None = None) -> set[str] | None:
+    """The mappings a source's cleaning reads (e.g. ``{"ydelsestype"}``); None: cannot tell, so all."""
+    from analyse.sources import SPECS
+
+    own = _own_modules(name, spec)
+    others = {m for other, s in SPECS.items() if other != name for m in _own_modules(other, s)} - own
+    return mapping_names(_source_modules(name, spec) if modules is None else modules, others)
 
 
 def source_inputs(name: str, spec, files: list[Path], mappings_dir: Path, key: str, synthetic: bool) -> dict:
     """Everything a source's clean output is a function of, as hashes."""
-    data = package_data_hashes()
+    modules = _source_modules(name, spec)
+    used = source_mappings(name, spec, modules)
+
+    def read(mapping_file: Path) -> bool:  # (None: the build cannot tell, so every mapping counts)
+        return used is None or mapping_file.stem in used
+
+    data = {}
+    for key_name, sha in package_data_hashes().items():
+        folder, _, file_name = key_name.partition("/")
+        if folder == "mappings" and not read(Path(file_name)):
+            continue  # another source's mapping
+        if key_name == _shipped_goals_key() and GOALS_MODULE not in modules:
+            continue  # the goals are read by reports, not by cleaning
+        data[key_name] = sha
     if mappings_dir.is_dir():
         for path in sorted(mappings_dir.glob("*.csv")):
-            data[f"bruger/{path.name}"] = sha256_file(path)
+            if read(path):
+                data[f"bruger/{path.name}"] = sha256_file(path)
     return {
         "raw": {path.name: sha256_file(path) for path in files},
-        "code": _source_code(name, spec),
+        "code": code_hashes(modules),
         "data": data,
         "key": key,
         "synthetic": synthetic,
@@ -439,14 +644,37 @@ def source_digests(processed_dir: Path) -> dict[str, str] | None:
 
 def _report_code(notebook: Path) -> dict[str, str]:
     modules = module_closure([*REPORT_CODE_ROOTS, *sorted(notebook_modules(notebook))], stop={"analyse.pipeline"})
-    return {**code_hashes(modules), **package_data_hashes()}
+    return {**code_hashes(modules), **_without_goals(package_data_hashes())}
 
 
-def _parameter_files(parameters: dict) -> dict[str, str]:
+def uses_goals(notebook: Path) -> bool:
+    """Whether a notebook's code reads the goals file: it imports :mod:`analyse.goals`, directly or not.
+
+    (Not the runner's imports: they are the same for every report.)
+    """
+    return GOALS_MODULE in module_closure(sorted(notebook_modules(Path(notebook))), stop={"analyse.pipeline"})
+
+
+def goals_inputs(parameters: dict) -> dict:
+    """The goals file a report will read, and its content: the ``goals_file`` parameter, else
+    ``$ANALYSE_GOALS`` (the kernel inherits this process's setting), else the shipped file.
+
+    A relative parameter is taken from the project root, the report kernels' working directory;
+    a relative ``$ANALYSE_GOALS`` from this process's, as :func:`analyse.batch.job_environment`
+    hands it to the kernels.
+    """
+    from analyse.goals import goals_path
+
+    chosen = parameters.get(GOALS_PARAMETER) or None
+    path = goals_path(chosen, base=config.PROJECT_ROOT if chosen else Path.cwd())
+    return {"file": str(path), "sha": _sha_or_none(path)}
+
+
+def _parameter_files(parameters: dict, skip: Iterable[str] = ()) -> dict[str, str]:
     """Files a parameter names (e.g. ``goals_file``), by content: a new version re-runs the report."""
     out = {}
     for name, value in parameters.items():
-        if name == "processed_dir" or not isinstance(value, str) or not value.strip():
+        if name == "processed_dir" or name in skip or not isinstance(value, str) or not value.strip():
             continue
         path = Path(value).expanduser()
         if not path.is_absolute():
@@ -459,6 +687,9 @@ def _parameter_files(parameters: dict) -> dict[str, str]:
 def report_inputs(job, digests: dict[str, str] | None, processed_dir: Path, known_sources: Iterable[str]) -> dict:
     notebook = Path(job.notebook)
     sources = notebook_sources(notebook, known_sources)
+    # The goals file is not a parameter when it comes from $ANALYSE_GOALS or the package, so a
+    # report that reads it tracks it here, whichever it is (then not again as a parameter file).
+    goals = goals_inputs(job.parameters) if uses_goals(notebook) else None
     return {
         "notebook": sha256_file(notebook),
         "parameters": job.parameters,
@@ -466,15 +697,44 @@ def report_inputs(job, digests: dict[str, str] | None, processed_dir: Path, know
         "code": _report_code(notebook),
         "sources": None if digests is None else {s: digests.get(s) for s in sources},
         "synthetic": _sha_or_none(Path(processed_dir) / config.SYNTHETIC_MARKER),
-        "files": _parameter_files(job.parameters),
+        "files": _parameter_files(job.parameters, skip=(GOALS_PARAMETER,) if goals else ()),
+        "goals": goals,
     }
 
 
-def _why_report(old: dict | None, inputs: dict, html: Path) -> str | None:
+def tables_dir(reports_dir: Path) -> Path:
+    """Where the runner writes the reports' workbooks: ``$ANALYSE_TABLES_DIR``, else ``reports_dir/tabeller``
+    (as :func:`analyse.runner._tables_dir`, read in this process before and after the jobs)."""
+    value = os.environ.get(TABLES_ENV_VAR)
+    return Path(value).expanduser() if value else Path(reports_dir) / "tabeller"
+
+
+def workbook_path(reports_dir: Path, stem: str) -> Path:
+    return tables_dir(reports_dir) / f"{stem}.xlsx"
+
+
+def _why_goals(before: dict | None, now: dict | None) -> str | None:
+    if before == now:
+        return None
+    if not now:
+        return "læser ikke længere målfilen"
+    name = Path(now["file"]).name
+    if not before:  # a notebook that began reading the goals, or a manifest from before they were tracked
+        return f"målfil ikke registreret før: {name}"
+    if before.get("file") != now["file"]:
+        return f"anden målfil: {name}"
+    return f"målfil ændret: {name}" if now["sha"] is not None else f"målfil mangler: {name}"
+
+
+def _why_report(old: dict | None, inputs: dict, html: Path, workbook: Path | None = None) -> str | None:
     if old is None:
         return "ikke dannet før, eller fejlede sidst"
     if not html.is_file() or old.get("html") != sha256_file(html):
         return "rapporten mangler eller er ændret siden sidste build"
+    # The workbook is half of what a report delivers (the index links it). Entries written before
+    # workbooks were recorded have no "workbook" key, and are not judged by it.
+    if workbook is not None and "workbook" in old and old["workbook"] != _sha_or_none(workbook):
+        return "regnearket mangler eller er ændret siden sidste build"
     before = old.get("inputs", {})
     reasons = []
     if inputs["sources"] is None:
@@ -495,6 +755,9 @@ def _why_report(old: dict | None, inputs: dict, html: Path) -> str | None:
         reasons.append("syntetisk-markering ændret")
     if before.get("files") != inputs["files"]:
         reasons.append(f"fil ændret: {_names(_changed(before.get('files', {}), inputs['files']))}")
+    goals = _why_goals(before.get("goals"), inputs["goals"])
+    if goals:
+        reasons.append(goals)
     return "; ".join(reasons) or None
 
 
@@ -514,7 +777,9 @@ def plan_reports(jobs: list, reports_dir: Path, processed_dir: Path, force: bool
         # (The source names, not analyse.pipeline: a report run need not import the cleaners.)
         inputs = report_inputs(job, digests, processed_dir, config.SOURCES)
         plan.inputs[job.output_stem] = inputs
-        why = "--force" if force else _why_report(old.get(job.output_stem), inputs, reports_dir / f"{job.output_stem}.html")
+        why = "--force" if force else _why_report(old.get(job.output_stem), inputs,
+                                                  reports_dir / f"{job.output_stem}.html",
+                                                  workbook_path(reports_dir, job.output_stem))
         if why:
             plan.run.append((job, why))
         else:
@@ -534,6 +799,8 @@ def record_reports(reports_dir: Path, plan: ReportPlan, results: list) -> None:
                 "notebook": Path(result.notebook).name,
                 "variant": result.variant,
                 "html": sha256_file(Path(result.html)),
+                # None: the report shows no table, so it has no workbook (the runner removes a stale one).
+                "workbook": _sha_or_none(workbook_path(reports_dir, stem)),
                 "inputs": inputs,
             }
         else:

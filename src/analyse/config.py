@@ -41,8 +41,12 @@ NOTEBOOKS_DIR = _env_path("ANALYSE_NOTEBOOKS", PROJECT_ROOT / "notebooks")
 DEFAULT_MAPPINGS_DIR = PACKAGE_DIR / "mappings"
 PUBLISHED_FIGURES = PACKAGE_DIR / "reference" / "published_figures.csv"
 # The agreement's goals with baselines and targets (analyse.goals); a user edits a copy
-# when a new agreement is signed and points ANALYSE_GOALS at it.
-GOALS_FILE = _env_path("ANALYSE_GOALS", PACKAGE_DIR / "reference" / "maal.yaml")
+# when a new agreement is signed and points ANALYSE_GOALS at it. (The build needs the
+# variable's name and the shipped file apart: it tracks the file a report kernel will
+# read, see analyse.goals.goals_path.)
+GOALS_ENV_VAR = "ANALYSE_GOALS"
+SHIPPED_GOALS_FILE = PACKAGE_DIR / "reference" / "maal.yaml"
+GOALS_FILE = _env_path(GOALS_ENV_VAR, SHIPPED_GOALS_FILE)
 
 # The pseudonymisation key lives outside the repository (see analyse.pseudonym).
 KEY_ENV_VAR = "ANALYSE_PSEUDONYM_KEY"
@@ -50,6 +54,11 @@ KEY_FILE = _env_path(
     "ANALYSE_KEY_FILE",
     Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "analyse" / "pseudonym.key",
 )
+
+# The settings that hold a path. A relative one means relative to where the command runs,
+# so it is made absolute before it is handed to a report kernel (which runs elsewhere).
+PATH_ENV_VARS = ("ANALYSE_ROOT", "ANALYSE_RAW", "ANALYSE_PROCESSED", "ANALYSE_MAPPINGS", "ANALYSE_REPORTS",
+                 "ANALYSE_NOTEBOOKS", "ANALYSE_GOALS", "ANALYSE_KEY_FILE", "ANALYSE_TABLES_DIR")
 
 # Sources, in the order reports present them; each has a folder under the raw directory.
 SOURCES = ("as2007", "fremmoede", "rusmiddel")

@@ -36,7 +36,9 @@ change could be chance is shown beside it (intervals), not folded into it.
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from os import PathLike
@@ -328,6 +330,37 @@ def parse_goals(data) -> list[Goal]:
         seen.add(goal.id)
         goals.append(goal)
     return goals
+
+
+def goals_path(
+    path: str | PathLike | None = None,
+    environ: Mapping[str, str] | None = None,
+    base: str | PathLike | None = None,
+) -> Path:
+    """The goals file a report started now reads: ``path`` (a notebook's ``goals_file``), else
+    ``$ANALYSE_GOALS`` as ``environ`` (default: this process's environment) has it now, else the
+    shipped ``reference/maal.yaml``. A relative path is taken from ``base`` (default: the working
+    directory), as the reading process would.
+
+    :data:`analyse.config.GOALS_FILE` is fixed when this process imported the package; a report
+    kernel is a new process that reads the variable again, so the build asks this function
+    which file a report will use (and tracks that file's content).
+
+    >>> goals_path(environ={}) == config.SHIPPED_GOALS_FILE
+    True
+    >>> goals_path(environ={"ANALYSE_GOALS": "mine/maal.yaml"}, base="/data").as_posix()
+    '/data/mine/maal.yaml'
+    >>> goals_path("/a/b.yaml", environ={"ANALYSE_GOALS": "/c/d.yaml"}).as_posix()
+    '/a/b.yaml'
+    """
+    environ = os.environ if environ is None else environ
+    chosen = str(path) if path else environ.get(config.GOALS_ENV_VAR, "")
+    if not chosen.strip():
+        return config.SHIPPED_GOALS_FILE
+    chosen_path = Path(chosen).expanduser()
+    if not chosen_path.is_absolute():
+        chosen_path = Path(base if base is not None else Path.cwd()) / chosen_path
+    return Path(os.path.normpath(chosen_path))
 
 
 def load_goals(path: str | PathLike | None = None) -> list[Goal]:

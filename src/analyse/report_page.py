@@ -24,6 +24,7 @@ from __future__ import annotations
 import ast
 import html
 import json
+import os
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -172,6 +173,11 @@ def effective_parameters(nb) -> dict[str, str]:
                 except ValueError:
                     value = ast.unparse(node.value)
                 values[target.id] = value
+    if values.get("goals_file") == "" and os.environ.get(config.GOALS_ENV_VAR, "").strip():
+        # An empty goals_file means $ANALYSE_GOALS, else the shipped file: show the one the run read.
+        # (This runs in the job's environment, where the setting is an absolute path: see
+        # analyse.batch.job_environment. Not analyse.goals: the build would count it as read here.)
+        values["goals_file"] = os.environ[config.GOALS_ENV_VAR].strip()
     return {name: _show_parameter(name, value) for name, value in values.items()
             if not _SECRET_NAME.search(name)}
 
