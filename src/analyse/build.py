@@ -129,6 +129,21 @@ def _module_path(module: str) -> Path | None:
     return None
 
 
+def _import_base(node: ast.ImportFrom, package: str) -> str:
+    """The module a ``from … import`` names, relative imports resolved against ``package``.
+
+    >>> _import_base(ast.parse("from .values import spread").body[0], "analyse")
+    'analyse.values'
+    >>> _import_base(ast.parse("from analyse import config").body[0], "analyse")
+    'analyse'
+    """
+    if not node.level:
+        return node.module or ""
+    parts = package.split(".")
+    parts = parts[: len(parts) - (node.level - 1)]
+    return ".".join(parts + ([node.module] if node.module else []))
+
+
 def _imported_modules(tree: ast.AST, module: str, is_package: bool) -> set[str]:
     """``analyse`` modules an AST imports (at any depth: imports inside functions count)."""
     found: set[str] = set()
@@ -137,12 +152,7 @@ def _imported_modules(tree: ast.AST, module: str, is_package: bool) -> set[str]:
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base_parts = package.split(".")
-                base_parts = base_parts[: len(base_parts) - (node.level - 1)]
-                base = ".".join(base_parts + ([node.module] if node.module else []))
-            else:
-                base = node.module or ""
+            base = _import_base(node, package)
             found.add(base)
             found.update(f"{base}.{alias.name}" for alias in node.names)  # `from analyse import x`
     return {m for m in found if m.split(".")[0] == PACKAGE and _module_path(m) is not None}
@@ -279,12 +289,7 @@ def _taken_names(tree: ast.AST, module: str, is_package: bool) -> dict[str, set[
                     else:
                         add(alias.name, None)  # used as analyse.x.name: not followed, so everything
         elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                parts = package.split(".")
-                parts = parts[: len(parts) - (node.level - 1)]
-                base = ".".join(parts + ([node.module] if node.module else []))
-            else:
-                base = node.module or ""
+            base = _import_base(node, package)
             if base.split(".")[0] != PACKAGE:
                 continue
             for alias in node.names:
