@@ -146,7 +146,7 @@ def test_a_cpr_number_in_a_label_column_rejects_the_row_and_reaches_no_output(tm
     assert len(summary.results[source].clean) == 1
     _, rejected = _afviste(tmp_path / "out", source)
     assert rejected[["source_row", "column", "reason"]].values.tolist() == [["3", column, R_CPR_ELSEWHERE]]
-    assert rejected[column].tolist() == [CPR_HIDDEN]
+    assert rejected[column].tolist() == [TEXT_HIDDEN]  # the whole cell: it came from a shifted row
     for output in sorted((tmp_path / "out").iterdir()):
         if output.suffix == ".parquet":  # binary: its values as text
             _absent(pd.read_parquet(output).astype(str).to_csv().encode(), "010203-1234", "0202031234")
@@ -255,3 +255,40 @@ def test_property_nothing_else_changes(values):
             assert number == value
         if letters >= 2:
             assert number == TEXT_HIDDEN
+
+
+def test_cpr_numbers_however_written_in_labels_file_names_and_headers_reach_no_output(tmp_path):
+    from analyse.build import plan_clean, run_clean
+
+    raw = tmp_path / "raw"
+    write_csv(raw / "fremmoede" / "fremmøde 190211-8908.csv", [
+        "Dato;Tilbud;Deltager;Antal;Kontakt 180122-7897",
+        "02-01-2019;NADA;Bo;1;",
+        "02-01-2019;Samtale 120588–1232;Anne;1;",      # an en dash, as a word processor writes it
+        "03-01-2019;Vejleder 13.06.77-2344;Anne;1;",   # the date part written as a date
+    ])
+    plan = plan_clean(raw, tmp_path / "out", None, force=True)
+    summary = run_clean(plan, raw, tmp_path / "out")
+    assert len(summary.results["fremmoede"].clean) == 1
+    for output in sorted((tmp_path / "out").iterdir()) + sorted((tmp_path / "out").glob(".*.json")):
+        text = (pd.read_parquet(output).astype(str).to_csv() if output.suffix == ".parquet"
+                else output.read_text(encoding="utf-8-sig"))
+        for secret in ("190211", "8908", "180122", "7897", "120588", "1232", "13.06.77", "2344"):
+            assert secret not in text, (output.name, secret)
+    assert summary.results["fremmoede"].quality["files"][0]["file"] == "fremmøde [CPR skjult].csv"
+
+
+def test_a_participant_name_shifted_into_tilbud_is_rejected_and_published_nowhere(tmp_path):
+    write_csv(tmp_path / "raw" / "fremmoede" / "f.csv", [
+        "Dato;Tilbud;Deltager;Antal",
+        "06-02-2018;NADA;Ulrik J. Jensen;1",
+        "07-02-2018;ulrik j.  jensen;1;",    # the row shifted one column left: the name is the tilbud
+        "07-02-2018;Yoga;Bo;1",              # an unknown tilbud that is nobody's name stays
+    ])
+    summary = clean_all(tmp_path / "raw", tmp_path / "out")
+    assert summary.results["fremmoede"].clean["tilbud"].tolist() == ["NADA", "Yoga"]
+    _, rejected = _afviste(tmp_path / "out", "fremmoede")
+    assert rejected[["source_row", "column", "reason"]].values.tolist() == [["3", "Tilbud", fremmoede.R_NAME_AS_TILBUD]]
+    assert rejected["Tilbud"].tolist() == [TEXT_HIDDEN]
+    for name in ("indikatorer.csv", "kvalitet.json"):
+        assert "jensen" not in (tmp_path / "out" / name).read_text(encoding="utf-8").lower()

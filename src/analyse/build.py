@@ -530,12 +530,26 @@ def source_inputs(name: str, spec, files: list[Path], mappings_dir: Path, key: s
             if read(path):
                 data[f"bruger/{path.name}"] = sha256_file(path)
     return {
-        "raw": {path.name: sha256_file(path) for path in files},
+        "raw": _by_shown_name(files),
         "code": code_hashes(modules),
         "data": data,
         "key": key,
         "synthetic": synthetic,
     }
+
+
+def _by_shown_name(files: list[Path]) -> dict[str, str]:
+    """Raw files' checksums under the names outputs show (a CPR-like number hidden, numbered if two meet)."""
+    from analyse.readers import shown_name
+
+    out: dict[str, str] = {}
+    for path in files:
+        name, n = shown_name(path), 1
+        while name in out:
+            n += 1
+            name = f"{shown_name(path)} ({n})"
+        out[name] = sha256_file(path)
+    return out
 
 
 def _why_inputs(old: dict, new: dict) -> str:

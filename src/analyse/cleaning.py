@@ -29,7 +29,7 @@ import pandas as pd
 
 from analyse import config
 from analyse.readers import OTHER_CELLS, Column, RawTable, list_extracts, read_extract
-from analyse.values import spread
+from analyse.values import CPR_LIKE, hide_cprs, spread  # noqa: F401 - CPR_LIKE: part of this module's API
 
 REASON = "_reason"
 REASON_COLUMN = "_column"
@@ -48,10 +48,6 @@ TOTAL_LABEL = re.compile(
 # the value itself in the raw extract, at the file and row the same line names.
 CPR_HIDDEN = "[CPR skjult]"
 TEXT_HIDDEN = "[tekst skjult]"
-# A CPR number as it may be written in any cell: 6 digits (5 when Excel dropped the leading
-# zero), then a dash or dot with or without spaces around it, or spaces, or nothing, then 4
-# digits, and no digit on either side (a longer run of digits is not a CPR number).
-CPR_LIKE = re.compile(r"(?<!\d)\d{5,6}[ \t\u00a0]*[-.]?[ \t\u00a0]*\d{4}(?!\d)")
 # Two letters anywhere in the value are enough for a name or initials. A single letter ("x",
 # "7 t") identifies no one and is the commonest placeholder, so the analyst still sees it.
 NAME_LETTERS = 2
@@ -212,10 +208,29 @@ def _hidden(text: str, hide_text: bool) -> str:
     # Letters are looked at first, in the text as written: the CPR marker has letters of its own.
     if hide_text and sum(map(str.isalpha, text)) >= NAME_LETTERS:
         return TEXT_HIDDEN
-    return CPR_LIKE.sub(CPR_HIDDEN, text)
+    return hide_cprs(text, CPR_HIDDEN)
 
 
-R_CPR_ELSEWHERE = "CPR-nummer uden for CPR-kolonnen (forskudt række?)"
+# The end of the reasons that say a row's values sit in the wrong columns: the cell a reason
+# names then holds personal data (a CPR number, a participant's name) and is never written.
+SHIFTED_ROW = "(forskudt række?)"
+R_CPR_ELSEWHERE = f"CPR-nummer uden for CPR-kolonnen {SHIFTED_ROW}"
+
+
+def hide_shifted_cells(rejected: pd.DataFrame) -> pd.DataFrame:
+    """The rejected-rows table with the cell a shifted-row reason names hidden (:data:`SHIFTED_ROW`).
+
+    >>> r = pd.DataFrame({"reason": ["deltagernavn i Tilbud-kolonnen (forskudt række?)", "ukendt"],
+    ...                   "column": ["Tilbud", "Tilbud"], "Tilbud": ["Ulrik Jensen", "Yoga"]})
+    >>> hide_shifted_cells(r)["Tilbud"].tolist()
+    ['[tekst skjult]', 'Yoga']
+    """
+    out = rejected.copy()
+    shifted = out["reason"].astype(str).str.endswith(SHIFTED_ROW)
+    for column in out.loc[shifted, "column"].dropna().unique():
+        if column in out:
+            out.loc[shifted & (out["column"] == column), column] = TEXT_HIDDEN
+    return out
 
 
 def reject_cpr_outside_cpr_column(processed: pd.DataFrame, raw: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
@@ -355,6 +370,7 @@ def clean_source(spec: SourceSpec, files: list[Path], context: CleanContext) -> 
         ],
         axis=1,
     ).rename(columns={REASON: "reason", REASON_COLUMN: "column", **{c.name: c.label for c in spec.columns}})
+    rejected = hide_shifted_cells(rejected)
     rejected = rejected.sort_values(["source_file", "source_row"]).reset_index(drop=True)
 
     accounts = []

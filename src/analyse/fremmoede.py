@@ -37,7 +37,7 @@ from pathlib import Path
 import pandas as pd
 
 from analyse import config, published
-from analyse.cleaning import CleanContext, SourceSpec, reject
+from analyse.cleaning import SHIFTED_ROW, CleanContext, SourceSpec, reject
 from analyse.gaps import find_gaps, gaps_for_json, rule_parameters
 from analyse.mappings import LabelMapping, load_mapping
 from analyse.pseudonym import pseudonymise
@@ -73,6 +73,7 @@ R_DATE = "ugyldig eller manglende dato"
 # An attendance is registered after it happened: a date after the day of cleaning is a typo.
 R_FUTURE = "dato i fremtiden"
 R_ANTAL = "ugyldigt antal (skal være et helt tal over 0)"
+R_NAME_AS_TILBUD = f"deltagernavn i Tilbud-kolonnen {SHIFTED_ROW}"
 
 
 def normalise_spaces(text: str) -> str:
@@ -192,6 +193,25 @@ def add_tilbud(frame: pd.DataFrame, mappings_dir: Path | None = None) -> pd.Data
     return out
 
 
+def reject_participant_as_tilbud(frame: pd.DataFrame) -> pd.DataFrame:
+    """Reject rows whose unknown tilbud is written like a participant of the same extract.
+
+    An unknown tilbud is shown by name in the reports (Tabel 5), so a name that a shifted
+    row put in the Tilbud column would be published. A participant's name is recognised the
+    way participants are (:func:`normalise_participant`); known tilbud are never touched.
+
+    >>> df = pd.DataFrame({"tilbud_raw": ["NADA", "Ulrik J. Jensen", "Yoga"], "tilbud_kendt": [True, False, False],
+    ...                    "deltager": ["ulrik j.  jensen", "Bo", ""]})
+    >>> reject_participant_as_tilbud(df)["_reason"].tolist()
+    [None, 'deltagernavn i Tilbud-kolonnen (forskudt række?)', None]
+    """
+    participants = {p for p in map_distinct(frame["deltager"].fillna(""), normalise_participant, dtype=object)
+                    .dropna().unique()}
+    as_participant = map_distinct(frame["tilbud_raw"].fillna(""), normalise_participant, dtype=object)
+    named = as_participant.isin(participants) & ~frame["tilbud_kendt"].astype(bool)
+    return reject(frame, named, R_NAME_AS_TILBUD, "Tilbud")
+
+
 def add_participant(frame: pd.DataFrame, key: bytes) -> pd.DataFrame:
     """Pseudonym of the normalised participant; NA and ``anonymous`` for a blank one.
 
@@ -226,6 +246,7 @@ def clean_fremmoede(raw: pd.DataFrame, context: CleanContext) -> pd.DataFrame:
     out = add_date(raw)
     out = add_antal(out)
     out = add_tilbud(out, context.mappings_dir)
+    out = reject_participant_as_tilbud(out)
     out = add_participant(out, context.key)
     out["source_row"] = out["source_row"].astype("int64")
     return out

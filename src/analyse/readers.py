@@ -24,6 +24,7 @@ from typing import Sequence
 import pandas as pd
 
 from analyse.exceptions import InputFileError, MissingColumnError
+from analyse.values import hide_cprs
 
 READABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
 # Spreadsheet formats a source folder may hold that are not read: listed all the same, so that
@@ -76,6 +77,18 @@ class RawTable:
     header_row: int = 1
     sha256: str = ""
     ignored_columns: list[str] = field(default_factory=list)
+
+
+def shown_name(path: Path) -> str:
+    """A raw file's name as outputs and messages give it: a CPR-like number in it hidden.
+
+    (Files are sometimes named after the person they concern; the name goes into the clean
+    table's ``source_file``, ``kvalitet.json``, the rejected rows and messages.)
+
+    >>> shown_name(Path("udtræk 190211-8908.csv")), shown_name(Path("as2007_2016.csv"))
+    ('udtræk [CPR skjult].csv', 'as2007_2016.csv')
+    """
+    return hide_cprs(Path(path).name)
 
 
 def normalise_header(text: object) -> str:
@@ -374,8 +387,8 @@ def _cp1252_column(column):
 def _read_csv_cells(path: Path, data: bytes | None = None) -> tuple[pd.DataFrame, str, str]:
     data = path.read_bytes() if data is None else data
     if not data or data.isspace():  # (not data.strip(): that copies the whole file)
-        raise InputFileError(path.name, "filen er tom")
-    encoding = detect_encoding(data, path.name)
+        raise InputFileError(shown_name(path), "filen er tom")
+    encoding = detect_encoding(data, shown_name(path))
     head = data[:65536].decode(encoding, errors="ignore").splitlines()[:HEADER_SEARCH_ROWS]
     separator = detect_separator(head)
     # Title lines above the header may be narrower than the table: size the table by the
@@ -385,7 +398,7 @@ def _read_csv_cells(path: Path, data: bytes | None = None) -> tuple[pd.DataFrame
     if cells is not None:
         return cells, encoding, separator
     if encoding == "utf-8-sig":
-        _check_utf8_after_bom(data, path.name)
+        _check_utf8_after_bom(data, shown_name(path))
     try:
         cells = pd.read_csv(
             io.BytesIO(data),
@@ -402,10 +415,10 @@ def _read_csv_cells(path: Path, data: bytes | None = None) -> tuple[pd.DataFrame
         match = re.search(r"line (\d+)", str(exc))
         row = int(match.group(1)) if match else None
         raise InputFileError(
-            path.name, "rækken har flere felter end overskriften (tjek separator og anførselstegn)", row=row
+            shown_name(path), "rækken har flere felter end overskriften (tjek separator og anførselstegn)", row=row
         ) from None
     except pd.errors.EmptyDataError:
-        raise InputFileError(path.name, "filen er tom") from None
+        raise InputFileError(shown_name(path), "filen er tom") from None
     return cells, encoding, separator
 
 
@@ -414,11 +427,11 @@ def _read_xlsx_cells(path: Path) -> pd.DataFrame:
         cells = pd.read_excel(path, sheet_name=0, header=None, dtype=object, engine="openpyxl")
         unsaved = _formula_without_result(path)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise InputFileError(path.name, f"kan ikke læses som XLSX-regneark ({type(exc).__name__})") from None
+        raise InputFileError(shown_name(path), f"kan ikke læses som XLSX-regneark ({type(exc).__name__})") from None
     if unsaved is not None:
         coordinate, row = unsaved
         raise InputFileError(
-            path.name, f"cellen {coordinate} er en formel, hvis resultat ikke er gemt i filen (den er skrevet af "
+            shown_name(path), f"cellen {coordinate} er en formel, hvis resultat ikke er gemt i filen (den er skrevet af "
             "et program, ikke gemt fra et regneark); åbn filen i Excel eller LibreOffice, og gem den igen",
             row=row,
         )
@@ -516,7 +529,7 @@ def read_extract(path: Path, columns: Sequence[Column]) -> RawTable:
     path = Path(path)
     if path.suffix.lower() in UNREADABLE_SPREADSHEETS:
         raise InputFileError(
-            path.name, f"filen er {UNREADABLE_SPREADSHEETS[path.suffix.lower()]}, som ikke kan læses; "
+            shown_name(path), f"filen er {UNREADABLE_SPREADSHEETS[path.suffix.lower()]}, som ikke kan læses; "
             "åbn den, og gem den som Excel-projektmappe (.xlsx) eller CSV (UTF-8)",
         )
     raw_bytes = path.read_bytes()  # read once: the checksum comes from the same bytes
@@ -534,7 +547,7 @@ def _read_table(path: Path, raw_bytes: bytes, columns: Sequence[Column]) -> RawT
     else:
         cells, encoding, separator = _read_csv_cells(path, raw_bytes)
     if cells.empty:
-        raise InputFileError(path.name, "filen er tom")
+        raise InputFileError(shown_name(path), "filen er tom")
 
     header_index = _find_header(cells, columns)
     headers = [normalise_header(v) for v in cells.iloc[header_index]]
@@ -542,8 +555,8 @@ def _read_table(path: Path, raw_bytes: bytes, columns: Sequence[Column]) -> RawT
     # Row numbers as a person sees them: CSV lines and spreadsheet rows count from 1.
     row_numbers = body.index.to_numpy() + 1
     if separator is not None:
-        _check_row_widths(path.name, headers, body, row_numbers)
-        _check_field_counts(path.name, raw_bytes, encoding, separator, header_index)
+        _check_row_widths(shown_name(path), headers, body, row_numbers)
+        _check_field_counts(shown_name(path), raw_bytes, encoding, separator, header_index)
 
     data = pd.DataFrame(index=range(len(body)))
     used: dict[int, str] = {}
@@ -552,13 +565,13 @@ def _read_table(path: Path, raw_bytes: bytes, columns: Sequence[Column]) -> RawT
         positions = [i for i, h in enumerate(headers) if h in aliases]
         if not positions:
             if col.required:
-                raise MissingColumnError(path.name, col.label, col.accepted)
+                raise MissingColumnError(shown_name(path), col.label, col.accepted)
             data[col.name] = ""
             continue
         if len(positions) > 1:
             names = ", ".join(repr(headers[i]) for i in positions)
             raise InputFileError(
-                path.name, f"flere kolonner kan være {col.label!r} ({names}); fjern den ene", row=header_index + 1
+                shown_name(path), f"flere kolonner kan være {col.label!r} ({names}); fjern den ene", row=header_index + 1
             )
         used[positions[0]] = col.name
         data[col.name] = body.iloc[:, positions[0]].fillna("").astype(str).str.strip().array
@@ -576,11 +589,11 @@ def _read_table(path: Path, raw_bytes: bytes, columns: Sequence[Column]) -> RawT
     contract_cells = data[[c.name for c in columns]]
     nonblank = (contract_cells != "").any(axis=1).to_numpy()
     data = data[nonblank].reset_index(drop=True)
-    data["source_file"] = path.name
+    data["source_file"] = shown_name(path)
     data["source_row"] = row_numbers[nonblank]
-    ignored = [h for i, h in enumerate(headers) if i not in used and h]
+    ignored = [hide_cprs(h) for i, h in enumerate(headers) if i not in used and h]
     return RawTable(
-        file=path.name,
+        file=shown_name(path),
         data=data,
         encoding=encoding,
         separator=separator,

@@ -54,12 +54,13 @@ _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
 _PERIOD_LINE = re.compile(r"^\s*\*\*Periode:\*\*")
 _SECRET_NAME = re.compile(r"key|secret|password|passwd|token|n(ø|oe)gle|kodeord", re.IGNORECASE)
 _DATE_KEY = re.compile(r"^(first|last)_(date|start|end)$")
-_CPR_LIKE = re.compile(r"(?<!\d)\d{6}-?\d{4}(?!\d)")
 
 
 def _file_name(name) -> str:
     """A raw file's name as the page shows it: a CPR-like number in it is masked."""
-    return _CPR_LIKE.sub("[skjult tal]", str(name))
+    from analyse.values import hide_cprs
+
+    return hide_cprs(str(name), "[skjult tal]")
 
 
 class ReportPageError(AnalyseError):

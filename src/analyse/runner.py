@@ -31,6 +31,7 @@ import nbformat
 from analyse import config
 from analyse.exceptions import AnalyseError, ConfigError
 from analyse.formatting import TABLES_ENV_VAR, format_datetime, synthetic_banner
+from analyse.values import CPR_LIKE as _CPR_LIKE  # a CPR number, however written, never reaches a message
 
 KERNEL_NAME = "python3"
 EXECUTED_SUBDIR = "notebooks"
@@ -44,8 +45,6 @@ HIDDEN_CELL_TAGS = frozenset({"injected-parameters", "parameters", "remove_cell"
 # that looks like a secret is refused rather than stored.
 _SECRET_NAME = re.compile(r"key|secret|password|passwd|token|n(ø|oe)gle|kodeord", re.IGNORECASE)
 
-# A CPR number (with or without the dash) must never reach an error message.
-_CPR_LIKE = re.compile(r"(?<!\d)\d{6}-?\d{4}(?!\d)")
 
 # Extends nbconvert's 'lab' template and drops every block that would load a
 # script from a CDN (require.js, MathJax, Mermaid, widgets): the reports must

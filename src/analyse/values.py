@@ -19,6 +19,21 @@ from stdnum.dk import cpr as stdnum_cpr
 from stdnum.exceptions import ValidationError
 
 _CPR_STRIP = re.compile(r"[\s\-]")
+# A CPR number as it may be written anywhere, to be hidden: the date part as 6 digits (5 when
+# Excel dropped the leading zero) or as a date with dots, dashes or spaces (13.06.77), then a
+# dash of any kind (-, ‐, –, —), a dot, spaces or nothing, then 4 digits; no digit on either side.
+CPR_LIKE = re.compile(
+    r"(?<!\d)(?:\d{5,6}|\d{1,2}[./ -]\d{1,2}[./ -]\d{2})[ \t\u00a0]*[-\u2010\u2011\u2012\u2013\u2014.]?[ \t\u00a0]*\d{4}(?!\d)"
+)
+
+
+def hide_cprs(text: str, marker: str = "[CPR skjult]") -> str:
+    """``text`` with every CPR-like number (:data:`CPR_LIKE`) replaced by ``marker``.
+
+    >>> hide_cprs("Samtale 120588–1232, 13.06.77-2344, 1306772344 og 506775555; 01-02-2018, 1.234.567")
+    'Samtale [CPR skjult], [CPR skjult], [CPR skjult] og [CPR skjult]; 01-02-2018, 1.234.567'
+    """
+    return CPR_LIKE.sub(marker, text)
 # Excel counts days from 1899-12-30 (its 1900 leap-year bug folded in).
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Serials for 1950-01-01 .. 2099-12-31: anything else in a date column is not a date.
