@@ -40,6 +40,7 @@ from pathlib import Path
 
 from analyse.exceptions import ConfigError
 from analyse.periods import parse_half_year
+from analyse.suppression import MIN_REPORT_THRESHOLD
 
 # Set by the runner, never by a parameters file: the build tracks it itself.
 RESERVED = frozenset({"processed_dir"})
@@ -298,6 +299,10 @@ def check_value(name: str, value, info: dict):
     Traceback (most recent call last):
     ...
     analyse.exceptions.ConfigError: skal være et heltal (int), ikke tekst
+    >>> check_value("suppression_threshold", 2, {"inferred_type_name": "int", "default": "5"})
+    Traceback (most recent call last):
+    ...
+    analyse.exceptions.ConfigError: skal være mindst 5: antal fra 1 til 4 personer vises aldrig
     >>> check_value("report_type", "halvvejs", {"inferred_type_name": "str", "default": '"slutstatus"',
     ...                                         "help": "midtvejsstatus eller slutstatus"})
     Traceback (most recent call last):
@@ -313,6 +318,8 @@ def check_value(name: str, value, info: dict):
         value = value.isoformat()  # YAML reads 2021-12-31 without quotes as a date
     if expected is not None and not _fits(value, expected):
         raise ConfigError(f"skal være {_TYPE_TEXT[expected]}, ikke {_type_text(value)}")
+    if name == "suppression_threshold" and isinstance(value, int) and value < MIN_REPORT_THRESHOLD:
+        raise ConfigError(f"skal være mindst {MIN_REPORT_THRESHOLD}: antal fra 1 til 4 personer vises aldrig")
     if isinstance(value, str):
         choices = _choices(info)
         if choices and value not in choices:

@@ -158,6 +158,13 @@ def same_row(table_a: str, row_a, table_b: str, row_b, columns: Iterable) -> lis
     return [((table_a, row_a, c), (table_b, row_b, c)) for c in columns]
 
 
+# The smallest threshold a report may be given: counts of 1-4 persons are never published
+# (the municipality's rule). Larger thresholds (10) are a report's choice; smaller ones are
+# refused where a report's parameters are checked (analyse.params), not here, where tests and
+# tools may use any.
+MIN_REPORT_THRESHOLD = 5
+
+
 def _check_threshold(threshold) -> None:
     if int(threshold) != threshold or threshold < 1:
         raise ValueError("threshold skal være et helt tal ≥ 1")
