@@ -33,13 +33,19 @@ quiet_warnings()
 
 from IPython.display import HTML, Markdown, display
 
-from analyse import formatting, periods, stats, suppression
+from analyse import formatting, periods, stats, summary, suppression
 from analyse.published import ydelsestyper
 
 processed = processed_folder(processed_dir)
+kilde = "AS2007 (visiterede ydelser)"
+indikatorer = periods.read_indicators(processed)
+# Standardperioden tilpasses data, hvis AS2007-udtrækket er kortere; en angivet periode gør ikke.
+first_period, last_period, periodetekst = summary.clamp_to_data(
+    indikatorer, "unikke_personer_visiteret_ydelse", first_period, last_period,
+    explicit=summary.injected_parameters(), source="AS2007-udtrækket",
+)
 halvaar = periods.half_year_range(first_period, last_period)
 periode = formatting.format_period_span(first_period, last_period)
-kilde = "AS2007 (visiterede ydelser)"
 banner = formatting.synthetic_banner(processed)
 
 # %%
@@ -53,12 +59,13 @@ if banner:
 
 # %%
 display(Markdown(f"**Periode:** {periode}. **Kilde:** {kilde}."))
+if periodetekst:
+    display(Markdown(periodetekst))
 
 # %% [markdown]
 # ## Unikke personer pr. halvår
 
 # %%
-indikatorer = periods.read_indicators(processed)
 tabel1 = periods.period_table(
     indikatorer, "unikke_personer_visiteret_ydelse", halvaar, groups=["I alt"]
 )

@@ -276,6 +276,8 @@ def theme_chart(results: list[GoalResult], theme: str, title: str, source: str, 
     import matplotlib.pyplot as plt
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+    from analyse import stats
+
     chosen = [r for r in results if r.goal.theme == theme]
     if not chosen:
         raise ValueError(f"ingen mål under måltemaet {theme!r}")
@@ -288,7 +290,9 @@ def theme_chart(results: list[GoalResult], theme: str, title: str, source: str, 
         for ax, r in zip(axes.ravel(), chosen):
             g, c = r.goal, r.current
             scale = 100 if g.is_share else 1
-            shown = c is not None and not _hidden(r, threshold)
+            shown = c is not None and not pd.isna(c.value) and not _hidden(r, threshold)
+            # The interval's bar, clipped at the value (never negative); none without an interval.
+            err = stats.error_bar(c.value, c.ci_low, c.ci_high) if shown else None
             labels = [
                 f"Baseline\n{g.baseline_period or 'ikke oplyst'}",
                 f"Aktuel\n{c.period if c is not None else 'ingen data'}",
@@ -298,8 +302,8 @@ def theme_chart(results: list[GoalResult], theme: str, title: str, source: str, 
             colours = ["#b0b0b0", STATUS_COLOURS[r.status], "white"]
             bars = ax.bar(range(3), values, color=colours, edgecolor=["#808080", STATUS_COLOURS[r.status], "#2e7d32"],
                           linewidth=[1, 1, 2], hatch=[None, None, "//"], width=0.6)
-            if shown and c.ci_low is not None:
-                ax.errorbar([1], [c.value * scale], yerr=[[(c.value - c.ci_low) * scale], [(c.ci_high - c.value) * scale]],
+            if err is not None:
+                ax.errorbar([1], [c.value * scale], yerr=[[err[0] * scale], [err[1] * scale]],
                             fmt="none", ecolor="#333333", capsize=4, linewidth=1)
             for i, bar in enumerate(bars):
                 if i == 1 and not shown:
@@ -307,11 +311,11 @@ def theme_chart(results: list[GoalResult], theme: str, title: str, source: str, 
                     ax.text(1, max(values) * 0.05, why, ha="center", va="bottom", fontsize=8, color="#555555")
                     continue
                 text = format_value(g, values[i] / scale)
-                top = values[i] if not (i == 1 and c.ci_high is not None) else c.ci_high * scale
+                top = values[i] + (err[1] * scale if i == 1 and err is not None else 0)
                 ax.text(bar.get_x() + bar.get_width() / 2, top, text, ha="center", va="bottom", fontsize=9)
             ax.set_xticks(range(3))
             ax.set_xticklabels(labels, fontsize=8)
-            top = max(values + ([c.ci_high * scale] if shown and c.ci_high is not None else []))
+            top = max(values + ([(c.value + err[1]) * scale] if err is not None else [])) or 1
             ax.set_ylim(0, min(100, top * 1.25) if g.is_share else top * 1.25)
             ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10], integer=True))
             if g.is_share:

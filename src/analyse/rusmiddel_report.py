@@ -262,19 +262,26 @@ def shares_chart(
     import matplotlib.pyplot as plt
     from matplotlib.ticker import FuncFormatter
 
+    from analyse import stats
+
     rows = _with_disclosure(outcomes[outcomes["group"] == group].reset_index(drop=True), threshold)
     x = np.arange(len(rows))
     labels = [period_label(p) for p in rows["period"]]
     crowded = len(labels) > 8
     # The chart shows what the tables show, no more (a share hidden there is left out here).
-    shown = ~rows["share_hidden"].astype(bool)
+    shown = ~rows["share_hidden"].astype(bool) & rows["share"].notna()
     national_shown = shown & ~rows["national_hidden"].astype(bool)
+    # Error bars never negative (a bound a hair past the share) and 0 where the interval is missing.
+    errors = [stats.error_bar(v, lo, hi) or (0.0, 0.0)
+              for v, lo, hi in zip(rows["share"], rows["ci_low"], rows["ci_high"])]
+    below = pd.Series([e[0] for e in errors], index=rows.index)
+    above = pd.Series([e[1] for e in errors], index=rows.index)
     with matplotlib.rc_context({"axes.formatter.use_locale": False}):
         fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100)
         local = rows["share"].where(shown)
         bars = ax.errorbar(
             x[shown], local[shown] * 100,
-            yerr=[(local - rows["ci_low"])[shown] * 100, (rows["ci_high"] - local)[shown] * 100],
+            yerr=[below[shown] * 100, above[shown] * 100],
             fmt="o-", color="#1f5f8b", ecolor="#8fb3cc", capsize=3, label="Reduktion eller ophør (95 %-interval)",
         )
         national = rows["national_share"].where(national_shown)

@@ -310,7 +310,27 @@ def wilson_interval(successes: int, n: int, alpha: float = 0.05) -> tuple[float,
     if not 0 <= successes <= n:
         raise ValueError(f"antal ({successes}) skal ligge mellem 0 og n ({n})")
     low, high = proportion_confint(successes, n, alpha=alpha, method="wilson")
-    return float(low), float(high)
+    # The interval holds the observed share by construction, but floating point can put a
+    # bound a hair on the wrong side of it (0/7 gives a lower bound of 2.8e-17, 7/7 an upper
+    # bound of 0.9999999999999999); a chart's error bar would then be negative.
+    share = successes / n
+    return min(float(low), share), max(float(high), share)
+
+
+def error_bar(value, low, high) -> tuple[float, float] | None:
+    """The lengths below and above ``value`` of the interval ``low``–``high`` for an error bar,
+    never negative; None when the value or a bound is missing (no bar is drawn).
+
+    >>> error_bar(0.5, 0.4, 0.7)
+    (0.09999999999999998, 0.19999999999999996)
+    >>> error_bar(0.0, 2.8e-17, 0.35), error_bar(0.5, None, 0.7), error_bar(0.5, float("nan"), 0.7)
+    ((0.0, 0.35), None, None)
+    """
+    values = (value, low, high)
+    if any(v is None or pd.isna(v) for v in values):
+        return None
+    value, low, high = (float(v) for v in values)
+    return max(value - low, 0.0), max(high - value, 0.0)
 
 
 # --- shares: against a target, between two periods, over time --------------------------------

@@ -100,6 +100,75 @@ def covered_periods(indicators: pd.DataFrame | None, indicator: str, first: str,
     return [p for p in half_year_range(first, last) if p in have]
 
 
+def clamp_to_data(
+    indicators: pd.DataFrame | None, indicator: str, first: str, last: str, explicit=(),
+    source: str = "data",
+) -> tuple[str, str, str]:
+    """A report's default half-years narrowed to those the indicator has data for.
+
+    Returns ``(first, last, sentence)``. A bound not named in ``explicit`` (the
+    parameters the run was given) that lies beyond the data is moved to the data's
+    first or last half-year, and ``sentence`` says so (else it is empty). A bound given
+    explicitly is kept: :func:`analyse.periods.period_table` then stops the report with
+    its clear error, as it should when someone asked for half-years there are no data for.
+
+    >>> ind = pd.DataFrame({"indicator": ["n"] * 3, "group": ["I alt"] * 3,
+    ...                     "period": ["2016H1", "2016H2", "2017H1"], "value": [1, 2, 3]})
+    >>> clamp_to_data(ind, "n", "2016H1", "2019H1", source="AS2007")[:2]
+    ('2016H1', '2017H1')
+    >>> clamp_to_data(ind, "n", "2016H1", "2019H1", explicit={"last_period"})
+    ('2016H1', '2019H1', '')
+    """
+    from analyse.periods import half_year_index
+
+    if indicators is None:
+        return first, last, ""
+    labels = indicators.loc[indicators["indicator"] == indicator, "period"].astype(str)
+    have = sorted({p for p in labels if len(p) == 6 and p[4] == "H"}, key=half_year_index)
+    if not have:
+        return first, last, ""
+    new_first, new_last = first, last
+    if "first_period" not in explicit and half_year_index(first) < half_year_index(have[0]):
+        new_first = have[0]
+    if "last_period" not in explicit and half_year_index(last) > half_year_index(have[-1]):
+        new_last = have[-1]
+    if (new_first, new_last) == (first, last) or half_year_index(new_first) > half_year_index(new_last):
+        return first, last, ""  # nothing to narrow, or no overlap at all: period_table says so
+    return new_first, new_last, (
+        f"Rapportens standardperiode er {format_period_span(first, last)}, men {source} dækker "
+        f"{format_period_span(have[0], have[-1])}; rapporten viser derfor "
+        f"{format_period_span(new_first, new_last)}."
+    )
+
+
+def injected_parameters() -> set[str]:
+    """The names of the parameters Papermill gave this run (its ``# Parameters`` cell).
+
+    Read from the kernel's cell history; empty outside a kernel or when the notebook
+    runs with its defaults (e.g. in JupyterLab).
+    """
+    import ast
+
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency of the notebooks
+        return set()
+    shell = get_ipython()
+    if shell is None:
+        return set()
+    names: set[str] = set()
+    for source in shell.user_ns.get("In", []):
+        if not isinstance(source, str) or not source.lstrip().startswith("# Parameters"):
+            continue
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        names |= {t.id for node in tree.body if isinstance(node, ast.Assign)
+                  for t in node.targets if isinstance(t, ast.Name)}
+    return names
+
+
 def count_figure(
     indicators: pd.DataFrame | None, key: str, label: str, source: str, indicator: str, group: str,
     what: str, first: str, last: str, threshold: int = 5,
@@ -160,10 +229,14 @@ def key_figures(
 def _shown(figure: KeyFigure, i: int, threshold: int) -> str:
     """A value of a key figure for a published table (small counts and revealing shares hidden)."""
     value = figure.values[i]
+    if pd.isna(value):  # no count, or a share of no ended episodes: nothing to show
+        return MISSING
     if figure.unit == "antal":
         shown = shown_count(value, threshold)  # the one rule: analyse.suppression
         return shown if isinstance(shown, str) else format_number(value)
     n = figure.totals[i]
+    if not n:
+        return MISSING
     hits = round(value * n)
     if share_hidden(hits, int(n), threshold):
         return MISSING
@@ -343,7 +416,8 @@ def machine_summary(figures: list[KeyFigure], results, its=None) -> dict:
         "key_figures": {
             f.key: {
                 "label": f.label, "source": f.source, "unit": f.unit, "periods": list(f.periods),
-                "values": list(f.values), "totals": list(f.totals), "direction": f.direction,
+                "values": [None if pd.isna(v) else v for v in f.values],  # JSON has no NaN
+                "totals": list(f.totals), "direction": f.direction,
             }
             for f in figures
         },
