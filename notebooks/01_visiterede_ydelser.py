@@ -33,8 +33,7 @@ quiet_warnings()
 
 from IPython.display import HTML, Markdown, display
 
-from analyse import formatting, periods, stats, summary, suppression
-from analyse.published import ydelsestyper
+from analyse import as2007_report, formatting, periods, stats, summary, suppression
 
 processed = processed_folder(processed_dir)
 kilde = "AS2007 (visiterede ydelser)"
@@ -66,24 +65,9 @@ if periodetekst:
 # ## Unikke personer pr. halvår
 
 # %%
-tabel1 = periods.period_table(
-    indikatorer, "unikke_personer_visiteret_ydelse", halvaar, groups=["I alt"]
-)
-tabel2 = periods.period_table(
-    indikatorer, "unikke_personer_pr_ydelsestype", halvaar, groups=ydelsestyper()
-)
-# Totalen er unikke personer (Tabel 1), ikke summen: én person kan have flere ydelsestyper.
-tabel2.loc["I alt (unikke personer)"] = tabel1.loc["I alt"]
-# Begge tabeller beskyttes sammen: Tabel 1 er den samme række som Tabel 2's total.
-vist = suppression.suppress_tables(
-    {
-        "tabel1": tabel1,
-        "tabel2": suppression.CountTable(tabel2, total_row="I alt (unikke personer)", additive=False),
-    },
-    suppression_threshold,
-    links=suppression.same_row("tabel1", "I alt", "tabel2", "I alt (unikke personer)", halvaar),
-)
-vist1, vist2 = vist["tabel1"], vist["tabel2"]
+# Tabel 1 er Tabel 2's totalrække; begge beskyttes sammen og som i den samlede rapport (00).
+tabeller = as2007_report.grant_tables(indikatorer, halvaar, suppression_threshold)
+tabel1, tabel2, vist1, vist2 = (tabeller[navn] for navn in ("tabel1", "tabel2", "vist1", "vist2"))
 formatting.show_table(
     vist1.rename_axis(""),
     caption="Tabel 1: Unikke personer, der har modtaget en visiteret ydelse",

@@ -66,6 +66,9 @@ class KeyFigure:
     totals: tuple[int, ...] = ()  # denominators of shares
     trend: object | None = None  # stats.TrendResult or stats.ShareTrendResult
     sentence: str = ""
+    # Per half-year, the cell as the source's own report publishes it (a number, or "<5"/"X"
+    # where that report hides it); empty: published by this report's own rule.
+    published: tuple = ()
 
     @property
     def direction(self) -> str:
@@ -174,7 +177,11 @@ def count_figure(
     what: str, first: str, last: str, threshold: int = 5,
 ) -> KeyFigure:
     """A count indicator over the covered half-years, with its Poisson trend and sentence
-    (the same as report 01's: :func:`analyse.stats.count_trend`)."""
+    (the same as report 01's: :func:`analyse.stats.count_trend`).
+
+    A figure that is a row of report 01's Tabel 2 is published as 01 publishes it
+    (:func:`analyse.as2007_report.grant_tables`), in the table, the chart and the sentence.
+    """
     from analyse import stats
     from analyse.periods import period_table
 
@@ -183,9 +190,16 @@ def count_figure(
         return KeyFigure(key, label, source, "antal", (), (),
                          sentence=f"Der er ingen tal fra {SOURCE_LABELS[source]} i perioden.")
     series = period_table(indicators, indicator, periods, groups=[group]).loc[group]
-    trend, sentence = stats.count_trend(series, what, threshold)
+    published = None
+    if source == "as2007":
+        from analyse.as2007_report import KEY_FIGURE_ROWS, grant_tables
+
+        if key in KEY_FIGURE_ROWS:
+            published = grant_tables(indicators, periods, threshold)["vist2"].loc[KEY_FIGURE_ROWS[key]]
+    trend, sentence = stats.count_trend(series, what, threshold, shown=published)
     return KeyFigure(key, label, source, "antal", tuple(periods), tuple(float(v) for v in series),
-                     trend=trend, sentence=sentence)
+                     trend=trend, sentence=sentence,
+                     published=() if published is None else tuple(published.tolist()))
 
 
 def share_figure(episodes: pd.DataFrame | None, key: str, label: str, group: str, first: str, last: str) -> KeyFigure:
@@ -229,6 +243,8 @@ def key_figures(
 def _shown(figure: KeyFigure, i: int, threshold: int) -> str:
     """A value of a key figure for a published table (small counts and revealing shares hidden)."""
     value = figure.values[i]
+    if figure.published and isinstance(figure.published[i], str):  # hidden in the source's own report
+        return figure.published[i]
     if pd.isna(value):  # no count, or a share of no ended episodes: nothing to show
         return MISSING
     if figure.unit == "antal":
@@ -437,7 +453,12 @@ def figure_table(figures: list[KeyFigure], keys: list[str]) -> pd.DataFrame:
     if not chosen:
         return pd.DataFrame()
     table = pd.DataFrame({f.label: pd.Series(f.values, index=f.periods) for f in chosen}).T
-    return table.reindex(columns=sorted(table.columns)).fillna(0)
+    table = table.reindex(columns=sorted(table.columns)).fillna(0).astype(object)
+    for f in chosen:  # what the source's own report hides is not drawn either (show_chart leaves markers out)
+        for period, cell in zip(f.periods, f.published):
+            if isinstance(cell, str):
+                table.loc[f.label, period] = cell
+    return table
 
 
 def figures_for(figures: list[KeyFigure], source: str) -> list[KeyFigure]:
