@@ -37,3 +37,32 @@ def test_key_figures_hide_what_report_01_hides_in_table_chart_and_sentence():
     assert chart.loc[timetakst.label].tolist() == ["X", "X", "X"]
     assert chart.loc["Unikke personer med en visiteret ydelse"].tolist() == [21, 18, 13]
     assert shown_01.loc[TOTAL_ROW].tolist() == [21, 18, 13]
+
+
+def test_the_episodes_beside_a_share_are_hidden_where_report_03_hides_them():
+    from analyse.rusmiddel_report import protected_half_years
+
+    # 2016: 8 episodes end in H1 and 2 in H2. Report 03 shows the year (10), so it hides H1's 8
+    # as well as H2's 2 (<5): 00 printing "N=8" beside H1 gave H2 = 10 - 8 = 2 away.
+    ends = ["2016-02-01"] * 8 + ["2016-09-01"] * 2 + ["2017-03-01"] * 6 + ["2017-09-01"] * 7
+    episodes = pd.DataFrame({"rusmiddel": "Alkohol", "end_date": pd.to_datetime(ends),
+                             "afslutningsstatus": (["Ophørt", "Uændret"] * 12)[:len(ends)]})
+    shown_03 = protected_half_years(episodes, 5).query("group == 'Alkohol'").set_index("period")["n_shown"]
+    assert shown_03["2016H2"] == "<5" and isinstance(shown_03["2016H1"], str)
+    figure = summary.share_figure(episodes, *summary.KEY_SHARES[0], "2016H1", "2017H2")
+    table = summary.key_figures_table([figure], 5)
+    assert "N=8" not in table.iloc[0]["Første halvår"]
+    assert table.iloc[0]["Seneste halvår"].endswith("N=7)")  # shown in 03 too
+
+
+def test_report_03_defaults_are_the_periods_00_protects_with():
+    from analyse import config
+    from analyse.params import declared_parameters
+    from analyse.rusmiddel_report import DEFAULT_BASELINE, DEFAULT_COMPARISON
+
+    notebook = config.NOTEBOOKS_DIR / "03_rusmiddel.ipynb"
+    declared = declared_parameters([notebook])[notebook]
+    defaults = {name: declared[name]["default"].strip("'\"") for name in
+                ("baseline_start", "baseline_end", "comparison_start", "comparison_end")}
+    assert (defaults["baseline_start"], defaults["baseline_end"]) == DEFAULT_BASELINE
+    assert (defaults["comparison_start"], defaults["comparison_end"]) == DEFAULT_COMPARISON

@@ -106,6 +106,25 @@ def _interval_text(low: float, high: float) -> str:
 
 _DISCLOSURE_COLUMNS = ("n_shown", "share_hidden", "national_hidden")
 
+# Report 03's default baseline and comparison periods (its parameters cell holds the same;
+# a test says so). The summary report 00 protects its shares as 03 does with them.
+DEFAULT_BASELINE = ("2017-12-01", "2018-05-31")
+DEFAULT_COMPARISON = ("2020-01-01", "2021-12-31")
+
+
+def protected_half_years(episodes: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
+    """The half-year outcome table as report 03 publishes it (with its default periods).
+
+    So that report 00, showing the same half-years' shares and episode counts, hides what 03
+    hides: a count shown in one and hidden in the other could be worked out from a year's total.
+    """
+    from analyse.rusmiddel import episode_periods
+
+    half_years, years = episode_periods(episodes)
+    tables = [outcome_table(episodes, [DEFAULT_BASELINE, DEFAULT_COMPARISON]), outcome_table(episodes, years),
+              outcome_table(episodes, half_years)]
+    return protect_outcomes(tables, threshold)[2]
+
 
 def _with_disclosure(rows: pd.DataFrame, threshold: int) -> pd.DataFrame:
     """``rows`` with the disclosure columns of :func:`protect_outcomes`; computed row by row when absent."""

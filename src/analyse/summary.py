@@ -66,8 +66,8 @@ class KeyFigure:
     totals: tuple[int, ...] = ()  # denominators of shares
     trend: object | None = None  # stats.TrendResult or stats.ShareTrendResult
     sentence: str = ""
-    # Per half-year, the cell as the source's own report publishes it (a number, or "<5"/"X"
-    # where that report hides it); empty: published by this report's own rule.
+    # Per half-year, the cell as the source's own report publishes it: for a count the number
+    # or "<5"/"X"; for a share (episodes shown, share hidden). Empty: this report's own rule.
     published: tuple = ()
 
     @property
@@ -202,7 +202,8 @@ def count_figure(
                      published=() if published is None else tuple(published.tolist()))
 
 
-def share_figure(episodes: pd.DataFrame | None, key: str, label: str, group: str, first: str, last: str) -> KeyFigure:
+def share_figure(episodes: pd.DataFrame | None, key: str, label: str, group: str, first: str, last: str,
+                 threshold: int = 5) -> KeyFigure:
     """A treatment-outcome share per half-year the episodes cover, with its logistic trend."""
     from analyse import stats
     from analyse.exceptions import AnalyseError
@@ -224,8 +225,15 @@ def share_figure(episodes: pd.DataFrame | None, key: str, label: str, group: str
             sentence = stats.describe_share_trend(trend, SUBJECT[group])
         except AnalyseError:
             pass
+    # Published as report 03 publishes these half-years: per half-year the number of episodes
+    # (or its marker) and whether the share is hidden.
+    from analyse.rusmiddel_report import protected_half_years
+
+    protected = protected_half_years(episodes, threshold)
+    protected = protected[protected["group"] == group].set_index("period")
+    published = tuple((protected.at[p, "n_shown"], bool(protected.at[p, "share_hidden"])) for p in periods)
     return KeyFigure(key, label, "rusmiddel", "andel", tuple(periods), tuple(float(v) for v in rows["share"]),
-                     totals=tuple(int(n) for n in rows["n"]), trend=trend, sentence=sentence)
+                     totals=tuple(int(n) for n in rows["n"]), trend=trend, sentence=sentence, published=published)
 
 
 def key_figures(
@@ -236,15 +244,17 @@ def key_figures(
     half_year_range(first, last)  # a wrong period stops the report here, with a clear message
     figures = [count_figure(indicators, key, label, source, indicator, group, what, first, last, threshold)
                for key, label, source, indicator, group, what in KEY_COUNTS]
-    figures += [share_figure(episodes, key, label, group, first, last) for key, label, group in KEY_SHARES]
+    figures += [share_figure(episodes, key, label, group, first, last, threshold) for key, label, group in KEY_SHARES]
     return figures
 
 
 def _shown(figure: KeyFigure, i: int, threshold: int) -> str:
     """A value of a key figure for a published table (small counts and revealing shares hidden)."""
     value = figure.values[i]
-    if figure.published and isinstance(figure.published[i], str):  # hidden in the source's own report
-        return figure.published[i]
+    if figure.unit == "antal" and figure.published and isinstance(figure.published[i], str):
+        return figure.published[i]  # hidden in the source's own report
+    if figure.unit == "andel" and figure.published and figure.published[i][1]:
+        return MISSING  # the source's own report hides this share
     if pd.isna(value):  # no count, or a share of no ended episodes: nothing to show
         return MISSING
     if figure.unit == "antal":
@@ -275,14 +285,24 @@ def _trend_text(figure: KeyFigure) -> str:
             f"({ratio_bound_text(trend.ci_low)} til {ratio_bound_text(trend.ci_high)})")
 
 
+def _n_text(figure: KeyFigure, i: int, threshold: int) -> str:
+    """The episodes beside a share: ", N=8", ", N<5", or nothing where the source's report hides the number."""
+    if not figure.totals:
+        return ""
+    if figure.published:
+        shown = figure.published[i][0]
+        if isinstance(shown, str) and not shown.startswith("<"):
+            return ""  # hidden in report 03 (not for being small): not shown here either
+    return f", {format_n(figure.totals[i], threshold)}"
+
+
 def key_figures_table(figures: list[KeyFigure], threshold: int = 5) -> pd.DataFrame:
     """The key figures as a published table: first and last half-year, trend and verdict."""
     records = []
     for f in figures:
         if f.periods:
             start, end = (
-                f"{_shown(f, i, threshold)} ({format_half_year(f.periods[i])}"
-                + (f", {format_n(f.totals[i], threshold)})" if f.totals else ")")
+                f"{_shown(f, i, threshold)} ({format_half_year(f.periods[i])}" + _n_text(f, i, threshold) + ")"
                 for i in (0, -1)
             )
         else:
