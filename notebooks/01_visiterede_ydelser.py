@@ -27,9 +27,10 @@ suppression_threshold: int = 5  # tal under dette vises som <5
 # %matplotlib inline
 # Opsætning. Rapportens læsere skal se resultater, ikke advarsler (en tabellinje, diskretionen
 # ikke kan beskytte, nævnes i byggets opsummering).
-from analyse.notebook_setup import processed_folder, quiet_warnings
+from analyse.notebook_setup import check_parameters, processed_folder, quiet_warnings
 
 quiet_warnings()
+check_parameters("01_visiterede_ydelser", globals())  # som 'analyse run' kontrollerer en parameterfil
 
 from IPython.display import HTML, Markdown, display
 

@@ -5,9 +5,12 @@ Fix a failure with ``python3 make.py notebooks`` (strips outputs, syncs the pair
 
 from __future__ import annotations
 
+import ast
+
 import nbformat
 import pytest
 
+from analyse import config
 from analyse.notebook_files import notebooks, output_problems, pair_problems, strip_outputs
 
 NOTEBOOKS = notebooks()
@@ -39,3 +42,14 @@ def test_strip_outputs(tmp_path):
     assert strip_outputs(path) is True
     assert output_problems(nbformat.read(path, as_version=4)) == []
     assert strip_outputs(path) is False
+
+
+@pytest.mark.parametrize("notebook", sorted(config.NOTEBOOKS_DIR.glob("*.ipynb")), ids=lambda p: p.stem)
+def test_every_notebook_checks_its_parameters_under_its_own_name(notebook):
+    # In JupyterLab nobody runs 'analyse run''s checks: the set-up cell does them (notebook_setup).
+    from analyse.notebook_setup import check_parameters, declared_in
+
+    source = "\n".join(c.source for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code")
+    assert f'check_parameters("{notebook.stem}", globals())' in source
+    defaults = {name: ast.literal_eval(info["default"]) for name, info in declared_in(notebook).items()}
+    check_parameters(notebook.stem, defaults)  # the shipped defaults pass their own checks
