@@ -27,22 +27,22 @@ suppression_threshold: int = 5  # tal under dette vises som <5
 # %matplotlib inline
 # Opsætning. Rapportens læsere skal se resultater, ikke advarsler (en tabellinje, diskretionen
 # ikke kan beskytte, nævnes i byggets opsummering).
-from analyse.notebook_setup import check_parameters, processed_folder, quiet_warnings
+from analyse.notebook_setup import check_parameters, clamp_to_data, injected_parameters, processed_folder, quiet_warnings
 
 quiet_warnings()
 check_parameters("01_visiterede_ydelser", globals())  # som 'analyse run' kontrollerer en parameterfil
 
 from IPython.display import HTML, Markdown, display
 
-from analyse import as2007_report, formatting, periods, stats, summary, suppression
+from analyse import as2007_report, formatting, periods, stats, suppression
 
 processed = processed_folder(processed_dir)
 kilde = "AS2007 (visiterede ydelser)"
 indikatorer = periods.read_indicators(processed)
 # Standardperioden tilpasses data, hvis AS2007-udtrækket er kortere; en angivet periode gør ikke.
-first_period, last_period, periodetekst = summary.clamp_to_data(
+first_period, last_period, periodetekst = clamp_to_data(
     indikatorer, "unikke_personer_visiteret_ydelse", first_period, last_period,
-    explicit=summary.injected_parameters(), source="AS2007-udtrækket",
+    explicit=injected_parameters(), source="AS2007-udtrækket",
 )
 halvaar = periods.half_year_range(first_period, last_period)
 periode = formatting.format_period_span(first_period, last_period)

@@ -227,7 +227,7 @@ def _bounds(half_year: str):
 def test_an_unknown_report_type_stops_the_report(built, tmp_path):
     from analyse.runner import NotebookError
 
-    with pytest.raises(NotebookError, match="report_type skal være 'midtvejsstatus' eller 'slutstatus'"):
+    with pytest.raises(NotebookError, match="report_type' = 'delstatus': skal være 'midtvejsstatus' eller 'slutstatus'"):
         run_notebooks([ROOT / "notebooks" / "04_maalopfoelgning.ipynb"], parameters={"report_type": "delstatus"},
                       reports_dir=tmp_path, processed_dir=built["processed"])
 

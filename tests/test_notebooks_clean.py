@@ -53,3 +53,20 @@ def test_every_notebook_checks_its_parameters_under_its_own_name(notebook):
     assert f'check_parameters("{notebook.stem}", globals())' in source
     defaults = {name: ast.literal_eval(info["default"]) for name, info in declared_in(notebook).items()}
     check_parameters(notebook.stem, defaults)  # the shipped defaults pass their own checks
+
+
+def test_stripping_an_executed_notebook_leaves_no_run_details(tmp_path):
+    committed = config.NOTEBOOKS_DIR / "02_psykiatriens_hus.ipynb"
+    nb = nbformat.read(committed, as_version=4)
+    for i, cell in enumerate(nb.cells):  # as a run in JupyterLab or Papermill leaves it
+        if cell.cell_type == "code":
+            cell.outputs = [nbformat.v4.new_output("stream", text="x")]
+            cell.execution_count = i
+            cell.metadata["execution"] = {"iopub.execute_input": "2026-11-23T16:08:29.1Z"}
+    nb.metadata["language_info"] = {"name": "python", "version": "3.11.7", "codemirror_mode": {"name": "ipython"}}
+    nb.metadata["papermill"] = {"duration": 1.0}
+    copy = tmp_path / committed.name
+    nbformat.write(nb, copy)
+    assert strip_outputs(copy)
+    assert output_problems(nbformat.read(copy, as_version=4)) == []
+    assert nbformat.read(copy, as_version=4) == nbformat.read(committed, as_version=4)

@@ -25,7 +25,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from analyse import goals, goals_report, rusmiddel, rusmiddel_report, stats, summary  # noqa: E402
+from analyse import goals, goals_report, notebook_setup, rusmiddel, rusmiddel_report, stats, summary  # noqa: E402
 from analyse.exceptions import ConfigError  # noqa: E402
 from analyse.formatting import MISSING  # noqa: E402
 from analyse.periods import half_year_range, period_table  # noqa: E402
@@ -135,7 +135,7 @@ def _indicators(periods: list[str]) -> pd.DataFrame:
 def test_a_default_period_beyond_the_data_is_narrowed_to_it():
     indicators = _indicators(half_year_range("2016H1", "2017H2"))
 
-    first, last, sentence = summary.clamp_to_data(
+    first, last, sentence = notebook_setup.clamp_to_data(
         indicators, "unikke_personer_visiteret_ydelse", "2016H1", "2019H1", source="AS2007-udtrækket")
 
     assert (first, last) == ("2016H1", "2017H2")
@@ -147,14 +147,14 @@ def test_a_default_period_beyond_the_data_is_narrowed_to_it():
 
 def test_a_default_first_period_before_the_data_is_narrowed_to_it():
     indicators = _indicators(half_year_range("2017H1", "2019H1"))
-    first, last, sentence = summary.clamp_to_data(indicators, "unikke_personer_visiteret_ydelse", "2016H1", "2019H1")
+    first, last, sentence = notebook_setup.clamp_to_data(indicators, "unikke_personer_visiteret_ydelse", "2016H1", "2019H1")
     assert (first, last) == ("2017H1", "2019H1") and sentence
 
 
 def test_an_explicit_period_beyond_the_data_keeps_the_clear_error():
     indicators = _indicators(half_year_range("2016H1", "2017H2"))
 
-    first, last, sentence = summary.clamp_to_data(
+    first, last, sentence = notebook_setup.clamp_to_data(
         indicators, "unikke_personer_visiteret_ydelse", "2016H1", "2019H1", explicit={"last_period"})
 
     assert (first, last, sentence) == ("2016H1", "2019H1", "")
@@ -164,7 +164,7 @@ def test_an_explicit_period_beyond_the_data_keeps_the_clear_error():
 
 def test_data_outside_the_period_altogether_is_not_narrowed():
     indicators = _indicators(["2021H1", "2021H2"])
-    assert summary.clamp_to_data(indicators, "unikke_personer_visiteret_ydelse", "2016H1", "2019H1") == (
+    assert notebook_setup.clamp_to_data(indicators, "unikke_personer_visiteret_ydelse", "2016H1", "2019H1") == (
         "2016H1", "2019H1", "")
 
 
@@ -175,9 +175,9 @@ def test_injected_parameters_reads_papermills_cell(monkeypatch):
         user_ns = {"In": ["", "# Parameters\nlast_period = \"2019H1\"\nprocessed_dir = \"/x\"\n", "x = 1"]}
 
     monkeypatch.setattr(IPython, "get_ipython", lambda: Shell())
-    assert summary.injected_parameters() == {"last_period", "processed_dir"}
+    assert notebook_setup.injected_parameters() == {"last_period", "processed_dir"}
     monkeypatch.setattr(IPython, "get_ipython", lambda: None)
-    assert summary.injected_parameters() == set()
+    assert notebook_setup.injected_parameters() == set()
 
 
 @pytest.mark.slow

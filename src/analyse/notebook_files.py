@@ -34,8 +34,13 @@ def paired_path(notebook: Path) -> Path:
     return notebook.with_suffix(PAIRED_SUFFIX)
 
 
+# What running a notebook leaves beside its outputs: run times per cell, and the full Python
+# version in the notebook's metadata. Neither belongs in a committed notebook (noise in diffs).
+RUN_METADATA = ("execution", "papermill", "ExecuteTime")
+
+
 def output_problems(nb) -> list[str]:
-    """Code cells that carry outputs or an execution count."""
+    """Code cells that carry outputs, an execution count or run times; run details in the metadata."""
     problems = []
     for i, cell in enumerate(nb.cells, start=1):
         if cell.cell_type != "code":
@@ -44,11 +49,15 @@ def output_problems(nb) -> list[str]:
             problems.append(f"celle {i} har output")
         if cell.get("execution_count") is not None:
             problems.append(f"celle {i} har et kørselsnummer")
+        if any(key in cell.get("metadata", {}) for key in RUN_METADATA):
+            problems.append(f"celle {i} har kørselstider i sine metadata")
+    if set(nb.metadata.get("language_info", {})) - {"name"} or "papermill" in nb.metadata:
+        problems.append("notebookens metadata har detaljer fra en kørsel (language_info, papermill)")
     return problems
 
 
 def strip_outputs(notebook: Path) -> bool:
-    """Remove outputs and execution counts in place; True if the file changed."""
+    """Remove outputs, execution counts and run details in place; True if the file changed."""
     nb = nbformat.read(notebook, as_version=4)
     if not output_problems(nb):
         return False
@@ -56,6 +65,11 @@ def strip_outputs(notebook: Path) -> bool:
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
+        for key in RUN_METADATA:
+            cell.get("metadata", {}).pop(key, None)
+    if "language_info" in nb.metadata:
+        nb.metadata["language_info"] = {"name": nb.metadata["language_info"].get("name", "python")}
+    nb.metadata.pop("papermill", None)
     nbformat.write(nb, notebook)
     return True
 

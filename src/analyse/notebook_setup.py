@@ -96,3 +96,73 @@ def check_parameters(notebook: str, namespace: dict) -> None:
             except ConfigError as exc:
                 raise ConfigError(f"parameter {name!r} = {namespace[name]!r}: {exc}") from None
 
+
+def injected_parameters() -> set[str]:
+    """The names of the parameters Papermill gave this run (its ``# Parameters`` cell).
+
+    Read from the kernel's cell history; empty outside a kernel or when the notebook
+    runs with its defaults (e.g. in JupyterLab).
+    """
+    import ast
+
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency of the notebooks
+        return set()
+    shell = get_ipython()
+    if shell is None:
+        return set()
+    names: set[str] = set()
+    for source in shell.user_ns.get("In", []):
+        if not isinstance(source, str) or not source.lstrip().startswith("# Parameters"):
+            continue
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        names |= {t.id for node in tree.body if isinstance(node, ast.Assign)
+                  for t in node.targets if isinstance(t, ast.Name)}
+    return names
+
+
+def clamp_to_data(
+    indicators, indicator: str, first: str, last: str, explicit=(),
+    source: str = "data",
+) -> tuple[str, str, str]:
+    """A report's default half-years narrowed to those the indicator has data for.
+
+    Returns ``(first, last, sentence)``. A bound not named in ``explicit`` (the
+    parameters the run was given) that lies beyond the data is moved to the data's
+    first or last half-year, and ``sentence`` says so (else it is empty). A bound given
+    explicitly is kept: :func:`analyse.periods.period_table` then stops the report with
+    its clear error, as it should when someone asked for half-years there are no data for.
+
+    >>> import pandas as pd
+    >>> ind = pd.DataFrame({"indicator": ["n"] * 3, "group": ["I alt"] * 3,
+    ...                     "period": ["2016H1", "2016H2", "2017H1"], "value": [1, 2, 3]})
+    >>> clamp_to_data(ind, "n", "2016H1", "2019H1", source="AS2007")[:2]
+    ('2016H1', '2017H1')
+    >>> clamp_to_data(ind, "n", "2016H1", "2019H1", explicit={"last_period"})
+    ('2016H1', '2019H1', '')
+    """
+    from analyse.formatting import format_period_span
+    from analyse.periods import half_year_index
+
+    if indicators is None:
+        return first, last, ""
+    labels = indicators.loc[indicators["indicator"] == indicator, "period"].astype(str)
+    have = sorted({p for p in labels if len(p) == 6 and p[4] == "H"}, key=half_year_index)
+    if not have:
+        return first, last, ""
+    new_first, new_last = first, last
+    if "first_period" not in explicit and half_year_index(first) < half_year_index(have[0]):
+        new_first = have[0]
+    if "last_period" not in explicit and half_year_index(last) > half_year_index(have[-1]):
+        new_last = have[-1]
+    if (new_first, new_last) == (first, last) or half_year_index(new_first) > half_year_index(new_last):
+        return first, last, ""  # nothing to narrow, or no overlap at all: period_table says so
+    return new_first, new_last, (
+        f"Rapportens standardperiode er {format_period_span(first, last)}, men {source} dækker "
+        f"{format_period_span(have[0], have[-1])}; rapporten viser derfor "
+        f"{format_period_span(new_first, new_last)}."
+    )
