@@ -88,8 +88,8 @@ formatting.show_table(
 
 # %%
 as2007 = summary.figures_for(noegletal, "as2007")
-for tal in as2007:
-    display(Markdown(tal.sentence))
+for tekst in summary.sentences(as2007):
+    display(Markdown(tekst))
 tabel = summary.figure_table(noegletal, [t.key for t in as2007])
 if not tabel.empty:
     formatting.show_chart(
@@ -106,8 +106,8 @@ if not tabel.empty:
 
 # %%
 hus = summary.figures_for(noegletal, "fremmoede")
-for tal in hus:
-    display(Markdown(tal.sentence))
+for tekst in summary.sentences(hus):
+    display(Markdown(tekst))
 tabel = summary.figure_table(noegletal, [t.key for t in hus])
 if not tabel.empty:
     formatting.show_chart(

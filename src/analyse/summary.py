@@ -416,6 +416,16 @@ def figures_for(figures: list[KeyFigure], source: str) -> list[KeyFigure]:
     return [f for f in figures if f.source == source]
 
 
+def sentences(figures: list[KeyFigure]) -> list[str]:
+    """The figures' sentences in order, each once (with no data, every figure of a source says the same).
+
+    >>> f = KeyFigure("a", "A", "as2007", "antal", (), (), sentence="Ingen tal.")
+    >>> sentences([f, f])
+    ['Ingen tal.']
+    """
+    return list(dict.fromkeys(f.sentence for f in figures if f.sentence))
+
+
 def goal_for(results, indicator: str, group: str):
     """The goal result whose data source is ``indicator``/``group``, or None."""
     for r in results:
