@@ -157,12 +157,22 @@ def period_table(
     ...                     "period": ["2019H1", "2019H1", "2019H2"], "value": [7, 2, 5]})
     >>> period_table(ind, "n", ["2019H1", "2019H2"], groups=["A", "C"]).to_dict("index")
     {'A': {'2019H1': 7, '2019H2': 5}, 'C': {'2019H1': 0, '2019H2': 0}, 'B': {'2019H1': 2, '2019H2': 0}}
+    >>> period_table(ind, "m", ["2019H1"])
+    Traceback (most recent call last):
+    ...
+    analyse.exceptions.ConfigError: indikatoren 'm' har ingen tal i indikatortabellen: er kildens udtræk lagt i rå-mappen og renset ('analyse clean' eller 'analyse build')?
     """
     rows = indicators[indicators["indicator"] == indicator]
     covered = set(rows["period"])
     outside = [p for p in periods if p not in covered]
+    if outside and not covered:
+        # No rows at all: the source was not cleaned (or had no usable rows), not a wrong period.
+        raise ConfigError(
+            f"indikatoren {indicator!r} har ingen tal i indikatortabellen: er kildens udtræk lagt i "
+            "rå-mappen og renset ('analyse clean' eller 'analyse build')?"
+        )
     if outside:
-        span = f"{min(covered)}–{max(covered)}" if covered else "ingen halvår"
+        span = f"{min(covered)}–{max(covered)}"
         raise ConfigError(
             f"indikatoren {indicator!r} har ingen tal for {', '.join(outside)} "
             f"(data dækker {span}); ret first_period/last_period"
