@@ -27,7 +27,7 @@ suppression_threshold: int = 5  # tal under dette vises som <5
 # %matplotlib inline
 # Opsætning. Rapportens læsere skal se resultater, ikke advarsler (en tabellinje, diskretionen
 # ikke kan beskytte, nævnes i byggets opsummering).
-from analyse.notebook_setup import check_parameters, processed_folder, quiet_warnings
+from analyse.notebook_setup import check_parameters, clamp_to_data, injected_parameters, processed_folder, quiet_warnings
 
 quiet_warnings()
 check_parameters("02_psykiatriens_hus", globals())  # som 'analyse run' kontrollerer en parameterfil
@@ -38,6 +38,12 @@ from IPython.display import HTML, Markdown, display
 from analyse import formatting, fremmoede, gaps, periods, suppression
 
 processed = processed_folder(processed_dir)
+indikatorer = periods.read_indicators(processed)
+# Standardperioden tilpasses data, hvis registreringerne dækker kortere; en angivet periode gør ikke.
+first_period, last_period, periodetekst = clamp_to_data(
+    indikatorer, "kontakter_psykiatriens_hus", first_period, last_period,
+    explicit=injected_parameters(), source="fremmøderegistreringerne",
+)
 halvaar = periods.half_year_range(first_period, last_period)
 periode = formatting.format_period_span(first_period, last_period)
 kilde = "Fremmøderegistreringer, Psykiatriens Hus"
@@ -54,12 +60,13 @@ if banner:
 
 # %%
 display(Markdown(f"**Periode:** {periode}. **Kilde:** {kilde}."))
+if periodetekst:
+    display(Markdown(periodetekst))
 
 # %% [markdown]
 # ## Kontakter og unikke borgere
 
 # %%
-indikatorer = periods.read_indicators(processed)
 kendte = fremmoede.known_tilbud()
 fremmoede_data = fremmoede.load_visits(processed)
 # Alle tabeller med antal beskyttes samlet: de samme tal står i flere tabeller (Tabel 3 og 4's I alt,

@@ -201,3 +201,31 @@ def test_notebook_01_with_data_ending_before_its_default_period(tmp_path, monkey
     assert "Periode: 1. halvår 2016 – 1. halvår 2018." in text
     assert ("Rapportens standardperiode er 1. halvår 2016 – 1. halvår 2019, men AS2007-udtrækket dækker "
             "1. halvår 2016 – 1. halvår 2018; rapporten viser derfor 1. halvår 2016 – 1. halvår 2018.") in text
+
+
+def test_notebook_02_with_registrations_ending_before_its_default_period(tmp_path, monkeypatch):
+    """Report 02's defaults are 2018H1–2019H1; registrations of 2018H1 only give a report of that half-year."""
+    from analyse.pipeline import clean_all
+    from analyse.runner import run_notebooks
+    from analyse.sample import write_sample
+
+    write_sample(tmp_path / "raw", seed=2019)
+    for path in (tmp_path / "raw" / "fremmoede").iterdir():
+        if path.name != "fremmoede_2018_1halvaar.csv":
+            path.unlink()
+    for source in ("as2007", "rusmiddel"):
+        for path in (tmp_path / "raw" / source).iterdir():
+            path.unlink()
+    clean_all(tmp_path / "raw", tmp_path / "processed")
+    monkeypatch.setenv("ANALYSE_TABLES_DIR", str(tmp_path / "tabeller"))
+    from tests.test_runner import NOTEBOOK_01
+
+    notebook = NOTEBOOK_01.with_name("02_psykiatriens_hus.ipynb")
+
+    results = run_notebooks([notebook], reports_dir=tmp_path / "reports", processed_dir=tmp_path / "processed")
+
+    assert [r.ok for r in results] == [True], results[0].error
+    page = (tmp_path / "reports" / "02_psykiatriens_hus.html").read_text(encoding="utf-8")
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<style.*?</style>", " ", page,
+                                                                      flags=re.DOTALL))).split())
+    assert "men fremmøderegistreringerne dækker 1. halvår 2018; rapporten viser derfor 1. halvår 2018." in text
