@@ -29,7 +29,7 @@ import pandas as pd
 
 from analyse import config
 from analyse.readers import OTHER_CELLS, Column, RawTable, list_extracts, read_extract
-from analyse.values import CPR_LIKE, hide_cprs, spread  # noqa: F401 - CPR_LIKE: part of this module's API
+from analyse.values import CPR_LIKE, hide_cprs, map_distinct, spread  # noqa: F401 - CPR_LIKE: part of this module's API
 
 REASON = "_reason"
 REASON_COLUMN = "_column"
@@ -251,10 +251,9 @@ def reject_cpr_outside_cpr_column(processed: pd.DataFrame, raw: pd.DataFrame, la
         if column not in raw:
             continue
         # (Per distinct label: a few dozen regular-expression searches, not a million.)
-        codes, uniques = pd.factorize(raw[column], use_na_sentinel=True)
-        cpr_like = np.array([CPR_LIKE.search(str(u)) is not None for u in uniques] + [False], dtype=bool)
+        cpr_like = map_distinct(raw[column].fillna(""), lambda text: CPR_LIKE.search(text) is not None, dtype=bool)
         if cpr_like.any():
-            out = reject(out, pd.Series(cpr_like[codes], index=out.index), R_CPR_ELSEWHERE, label)
+            out = reject(out, cpr_like, R_CPR_ELSEWHERE, label)
     return out
 
 

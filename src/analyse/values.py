@@ -211,11 +211,8 @@ def blank_open_end(values: pd.Series) -> pd.Series:
     >>> blank_open_end(pd.Series(["31-12-9999", "9999-12-31 00:00:00", "01-01-9999", "", "31-12-2030"])).tolist()
     ['', '', '01-01-9999', '', '31-12-2030']
     """
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    opened = np.array([bool(_OPEN_END.match(str(u).strip())) for u in uniques] + [False], dtype=bool)
-    if not opened.any():
-        return values
-    return values.mask(pd.Series(opened[codes], index=values.index), "")
+    opened = map_distinct(values.fillna(""), lambda text: bool(_OPEN_END.match(text.strip())), dtype=bool)
+    return values.mask(opened, "") if opened.any() else values
 
 
 def parse_dates(values: pd.Series) -> pd.Series:
