@@ -41,7 +41,11 @@ processed = processed_folder(processed_dir)
 overskrift = maalrapport.report_heading(report_type, status_date)
 periode = formatting.format_period_span(first_period, last_period)
 indikatorer, forloeb = goals.read_data(processed)
-noegletal = summary.key_figures(indikatorer, forloeb, first_period, last_period, suppression_threshold)
+# Nøgletallene fra Psykiatriens Hus skjuler det samme som rapport 02, der beskytter sine tabeller
+# sammen med fremmøderegistreringerne (ellers kunne et skjult tal læses her, eller regnes ud som en forskel).
+fremmoede_data = summary.read_visits(processed)
+noegletal = summary.key_figures(indikatorer, forloeb, first_period, last_period, suppression_threshold,
+                                visits=fremmoede_data)
 resultater = goals.evaluate_goals(
     goals.load_goals(goals_file or None), indikatorer, status_date, forloeb, min_n=suppression_threshold
 )

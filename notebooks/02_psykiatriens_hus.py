@@ -71,6 +71,8 @@ kendte = fremmoede.known_tilbud()
 fremmoede_data = fremmoede.load_visits(processed)
 # Alle tabeller med antal beskyttes samlet: de samme tal står i flere tabeller (Tabel 3 og 4's I alt,
 # Tabel 5 og Uoplyst tilbud, Tabel 9 og Tabel 4 og 6), så et skjult tal ikke kan læses i en anden tabel.
+# Kontakter minus unikke borgere er antallet af ekstra kontakter fra borgere i flere tilbud: er det 1-4,
+# skjules kontakterne eller de unikke borgere i halvåret, så de få borgere ikke kan regnes ud.
 tabeller = fremmoede.report_tables(indikatorer, fremmoede_data, halvaar, suppression_threshold, known=kendte)
 raa, vist = tabeller["raw"], tabeller["shown"]
 tabel3, vist3 = raa["tabel3"], vist["tabel3"]

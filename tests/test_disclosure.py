@@ -321,3 +321,117 @@ def test_a_distinct_person_total_that_happens_to_add_up_is_audited_as_a_sum():
     )
     assert shown["t2"]["H1"].tolist() == ["<5", "<5", "X", "X"]
     assert shown["t1"]["H1"].tolist() == ["X"]
+
+
+def test_an_unpublished_figure_is_protected_but_never_shown():
+    # 12 contacts of 10 persons: 2 extra contacts, so 1-2 persons used two tilbud. The report does
+    # not show the 2, but a reader subtracts: one of the two shown figures must go.
+    t3 = pd.DataFrame({"H1": [12, 10]}, index=["Kontakter", "Unikke borgere"])
+    extra = pd.DataFrame({"H1": [2]}, index=["Flere tilbud"])
+    shown = suppress_tables(
+        {"t3": t3, "extra": CountTable(extra, published=False)},
+        relations=[Relation((("t3", "Unikke borgere", "H1"), ("extra", "Flere tilbud", "H1")),
+                            ("t3", "Kontakter", "H1"))],
+    )
+    assert list(shown) == ["t3"]
+    assert shown["t3"]["H1"].tolist() == [12, "X"]
+
+
+def test_an_unpublished_figure_that_is_not_small_is_unknown_to_the_reader_not_known():
+    # Tabel 4 must hide its total (1 + 5 = 6), so Kontakter goes too. The unpublished difference
+    # (0 here) does not give Kontakter back from Unikke borgere: nothing more is hidden, no warning.
+    t4 = pd.DataFrame({"H1": [1, 5, 6]}, index=["A", "B", "I alt"])
+    t3 = pd.DataFrame({"H1": [6, 6]}, index=["Kontakter", "Unikke borgere"])
+    extra = pd.DataFrame({"H1": [0]}, index=["Flere tilbud"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DisclosureWarning)
+        shown = suppress_tables(
+            {"t3": t3, "t4": CountTable(t4, total_row="I alt"), "extra": CountTable(extra, published=False)},
+            links=same_row("t3", "Kontakter", "t4", "I alt", ["H1"]),
+            relations=[Relation((("t3", "Unikke borgere", "H1"), ("extra", "Flere tilbud", "H1")),
+                                ("t3", "Kontakter", "H1"))],
+        )
+    assert shown["t4"]["H1"].tolist() == ["<5", "X", "X"]
+    assert shown["t3"]["H1"].tolist() == ["X", 6]
+
+
+def test_a_hidden_figure_that_still_pins_the_unpublished_one_cascades():
+    # 6 contacts of 5 persons: hiding the 5 is not enough (X is at least 5, so it is 5 and the
+    # difference 1), so Kontakter goes as well, and with it Tabel 4's total and then a tilbud.
+    t4 = pd.DataFrame({"H1": [6, 0, 6]}, index=["A", "B", "I alt"])
+    t3 = pd.DataFrame({"H1": [6, 5]}, index=["Kontakter", "Unikke borgere"])
+    extra = pd.DataFrame({"H1": [1]}, index=["Flere tilbud"])
+    shown = suppress_tables(
+        {"t3": t3, "t4": CountTable(t4, total_row="I alt"), "extra": CountTable(extra, published=False)},
+        links=same_row("t3", "Kontakter", "t4", "I alt", ["H1"]),
+        relations=[Relation((("t3", "Unikke borgere", "H1"), ("extra", "Flere tilbud", "H1")),
+                            ("t3", "Kontakter", "H1"))],
+    )
+    assert shown["t3"]["H1"].tolist() == ["X", "X"]
+    assert shown["t4"]["H1"].tolist() == ["X", 0, "X"]
+
+
+def overlap_indicators() -> pd.DataFrame:
+    """Two tilbud over three half-years; contacts − unique citizens is 2, 0 and 7."""
+    rows = []
+    for period, nada, kreativ, unique in (("2018H2", 20, 30, 48), ("2019H1", 25, 15, 40), ("2019H2", 30, 27, 50)):
+        rows += [("kontakter_pr_tilbud", "NADA", period, nada), ("kontakter_pr_tilbud", "Kreativ", period, kreativ),
+                 ("kontakter_psykiatriens_hus", "I alt", period, nada + kreativ),
+                 ("unikke_borgere_psykiatriens_hus", "I alt", period, unique),
+                 ("besoeg_pr_tilbud", "NADA", period, 10 * nada), ("besoeg_pr_tilbud", "Kreativ", period, 10 * kreativ)]
+    return pd.DataFrame(rows, columns=["indicator", "group", "period", "value"])
+
+
+OVERLAP_PERIODS = ["2018H2", "2019H1", "2019H2"]
+
+
+def test_report_02_does_not_let_a_reader_subtract_1_to_4_persons_in_several_tilbud():
+    """50 contacts of 48 citizens in 2018H2: 1-2 persons used both tilbud. A figure must go."""
+    from analyse import fremmoede
+
+    visits = pd.DataFrame(columns=["date", "tilbud", "tilbud_kendt", "pseudonym", "anonymous", "antal"])
+    out = fremmoede.report_tables(overlap_indicators(), visits, OVERLAP_PERIODS,
+                                  known=["NADA", "Kreativ", "Uoplyst tilbud"])
+    t3, t4 = out["shown"]["tabel3"], out["shown"]["tabel4"]
+    contacts, unique = t3.at["Kontakter", "2018H2"], t3.at["Unikke borgere", "2018H2"]
+    # Contacts are known to a reader if Tabel 3 or Tabel 4 shows them, or Tabel 4's tilbud add up to them.
+    tilbud = t4.loc[["NADA", "Kreativ", "Uoplyst tilbud"], "2018H2"]
+    contacts_known = not is_hidden(contacts) or not any(map(is_hidden, tilbud))
+    assert not (contacts_known and not is_hidden(unique))
+    assert t4.at["I alt", "2018H2"] == contacts  # the same figure, hidden or not, in both tables
+
+    # Where the difference is 0 or 7, nothing changes: every cell is shown as counted.
+    for name in ("tabel3", "tabel4", "tabel6"):
+        raw, shown = out["raw"][name], out["shown"][name]
+        for period in ("2019H1", "2019H2"):
+            assert shown[period].tolist() == raw[period].tolist(), (name, period)
+    assert set(out["shown"]) == {"tabel3", "tabel4", "tabel5", "tabel6", "tabel9"}  # the difference is not shown
+
+
+def test_report_00_hides_the_psykiatriens_hus_figures_report_02_hides():
+    from analyse import fremmoede, summary
+
+    indicators = overlap_indicators()
+    visits = pd.DataFrame(columns=["date", "tilbud", "tilbud_kendt", "pseudonym", "anonymous", "antal"])
+    shown_02 = fremmoede.report_tables(indicators, visits, OVERLAP_PERIODS)["shown"]["tabel3"]
+    figures = summary.key_figures(indicators, None, "2018H2", "2019H2", 5)
+    by_key = {f.key: f for f in figures}
+    rows = {"kontakter_psykiatriens_hus": "Kontakter", "borgere_psykiatriens_hus": "Unikke borgere"}
+    for key, row in rows.items():
+        assert list(by_key[key].published) == shown_02.loc[row].tolist()
+    hidden = [key for key, row in rows.items() if is_hidden(shown_02.at[row, "2018H2"])]
+    assert hidden  # else 50 − 48 = 2 could be read off report 00
+
+    # Table (first half-year is 2018H2), chart and sentence show the marker, not the count.
+    table = summary.key_figures_table(figures, 5)
+    chart = summary.figure_table(figures, list(rows))
+    raw = {"kontakter_psykiatriens_hus": 50, "borgere_psykiatriens_hus": 48}
+    for key in hidden:
+        figure = by_key[key]
+        first = table.at[figure.label, "Første halvår"]
+        assert first.startswith("X (") and str(raw[key]) not in first
+        assert chart.at[figure.label, "2018H2"] == "X"
+        assert str(raw[key]) not in figure.sentence
+    # The half-years with a difference of 0 or 7 are shown as counted.
+    assert chart.loc["Kontakter i Psykiatriens Hus", ["2019H1", "2019H2"]].tolist() == [40, 57]
+    assert chart.loc["Unikke borgere i Psykiatriens Hus", ["2019H1", "2019H2"]].tolist() == [40, 50]

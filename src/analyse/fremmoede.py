@@ -395,6 +395,26 @@ def overview_table(indicators: pd.DataFrame, periods: list[str]) -> pd.DataFrame
     return table.astype("int64")
 
 
+OVERLAP = "flere_tilbud"  # the unpublished table of report_tables
+OVERLAP_ROW = "Ekstra kontakter (borgere i flere tilbud)"
+
+
+def overlap_table(overview: pd.DataFrame) -> pd.DataFrame:
+    """Contacts minus unique citizens per half-year (a row of :func:`overview_table`'s columns).
+
+    A contact is a person in one tilbud, so this counts the extra contacts of persons who
+    used two or more tilbud in the half-year: 1-4 of them means 1-4 such persons. The report does
+    not show it, but a reader can subtract, so :func:`report_tables` protects it.
+
+    >>> t3 = pd.DataFrame({"2019H1": [12, 10, 80], "2019H2": [9, 9, 70]},
+    ...                   index=["Kontakter", "Unikke borgere", "Besøg (registreringer)"])
+    >>> overlap_table(t3).loc[OVERLAP_ROW].tolist()
+    [2, 0]
+    """
+    extra = overview.loc["Kontakter"] - overview.loc["Unikke borgere"]
+    return extra.to_frame(OVERLAP_ROW).T.astype("int64")
+
+
 def report_tables(
     indicators: pd.DataFrame,
     visits: pd.DataFrame,
@@ -410,7 +430,10 @@ def report_tables(
     and 6 (for a name the mapping does not know: its Tabel 5 contacts, and visits
     that are part of Tabel 6's ``Uoplyst tilbud``). Suppressed one table at a
     time, a cell hidden in one could be read in another, so all are passed to
-    :func:`analyse.suppression.suppress_tables` with those links. Returns
+    :func:`analyse.suppression.suppress_tables` with those links. Tabel 3's
+    contacts minus its unique citizens is the number of extra contacts of persons
+    in two or more tilbud (:func:`overlap_table`): not shown, but protected as an
+    unpublished figure, so 1-4 such persons cannot be worked out. Returns
     ``{"raw": {...}, "shown": {...}, "gaps": ..., "beside": ...}`` with keys
     ``tabel3``, ``tabel4``, ``tabel5``, ``tabel6``, ``tabel9`` (Tabel 9 is indexed
     by (tilbud, half-year); empty tables where there is nothing to show).
@@ -437,10 +460,15 @@ def report_tables(
     t9 = beside.set_index(["Tilbud", "Halvår"])[
         ["Kontakter (registreret)", "Besøg (registreret)", "Skønnet antal manglende besøg"]]
 
+    # Fewer contacts than citizens cannot come from one register (a hand-made indicator file):
+    # no overlap to protect there, and no relation (an empty cell is left out of its sums).
+    overlap = overlap_table(t3)
+    overlap = overlap.where(overlap >= 0)
     tables = {
         "tabel3": t3,
         "tabel4": suppression.CountTable(t4, total_row="I alt"),
         "tabel6": suppression.CountTable(t6, total_row="I alt"),
+        OVERLAP: suppression.CountTable(overlap, published=False),
     }
     if len(t5):
         tables["tabel5"] = t5
@@ -448,7 +476,12 @@ def report_tables(
         tables["tabel9"] = t9
     links = suppression.same_row("tabel3", "Kontakter", "tabel4", "I alt", periods)
     links += suppression.same_row("tabel3", "Besøg (registreringer)", "tabel6", "I alt", periods)
-    relations = []
+    # Kontakter = Unikke borgere + the extra contacts of persons in several tilbud.
+    relations = [
+        suppression.Relation((("tabel3", "Unikke borgere", period), (OVERLAP, OVERLAP_ROW, period)),
+                             ("tabel3", "Kontakter", period))
+        for period in periods if overlap.at[OVERLAP_ROW, period] >= 0
+    ]
     if len(t5):
         for period in periods:
             # Named parts of Uoplyst tilbud; when they are all of it, it is an equation.
@@ -475,6 +508,37 @@ def report_tables(
     shown.setdefault("tabel9", t9.astype(object))
     raw = {"tabel3": t3, "tabel4": t4, "tabel5": t5, "tabel6": t6, "tabel9": t9}
     return {"raw": raw, "shown": shown, "gaps": found, "beside": beside}
+
+
+# The key figures of report 00 that are rows of report 02's Tabel 3: key → row.
+KEY_FIGURE_ROWS = {"kontakter_psykiatriens_hus": "Kontakter", "borgere_psykiatriens_hus": "Unikke borgere"}
+
+
+def published_overview(
+    indicators: pd.DataFrame,
+    visits: pd.DataFrame | None,
+    periods: list[str],
+    threshold: int = 5,
+    known: list[str] | None = None,
+) -> pd.DataFrame:
+    """Tabel 3 as report 02 publishes it (:func:`report_tables`), for report 00's key figures.
+
+    Report 00 shows contacts and unique citizens again. Suppressed apart, a cell 02 hides
+    could be shown there, or the two figures subtracted there. Every relation of
+    :func:`report_tables` is within one half-year, so a half-year's cells are the same
+    whichever span of half-years a report covers. ``visits`` None (no attendance table):
+    Tabel 9 is left out.
+
+    >>> rows = [("kontakter_pr_tilbud", "NADA", "2019H1", 20), ("kontakter_pr_tilbud", "Kreativ", "2019H1", 30),
+    ...         ("kontakter_psykiatriens_hus", "I alt", "2019H1", 50),
+    ...         ("unikke_borgere_psykiatriens_hus", "I alt", "2019H1", 48), ("besoeg_pr_tilbud", "NADA", "2019H1", 90)]
+    >>> ind = pd.DataFrame(rows, columns=["indicator", "group", "period", "value"])
+    >>> published_overview(ind, None, ["2019H1"]).loc[["Kontakter", "Unikke borgere"], "2019H1"].tolist()
+    [50, 'X']
+    """
+    if visits is None:
+        visits = pd.DataFrame(columns=["date", "tilbud", "tilbud_kendt", "pseudonym", "anonymous", "antal"])
+    return report_tables(indicators, visits, periods, threshold, known=known)["shown"]["tabel3"]
 
 
 def load_visits(processed_dir: Path | str | None = None) -> pd.DataFrame:

@@ -105,13 +105,15 @@ def covered_periods(indicators: pd.DataFrame | None, indicator: str, first: str,
 
 def count_figure(
     indicators: pd.DataFrame | None, key: str, label: str, source: str, indicator: str, group: str,
-    what: str, first: str, last: str, threshold: int = 5,
+    what: str, first: str, last: str, threshold: int = 5, visits: pd.DataFrame | None = None,
 ) -> KeyFigure:
     """A count indicator over the covered half-years, with its Poisson trend and sentence
     (the same as report 01's: :func:`analyse.stats.count_trend`).
 
     A figure that is a row of report 01's Tabel 2 is published as 01 publishes it
-    (:func:`analyse.as2007_report.grant_tables`), in the table, the chart and the sentence.
+    (:func:`analyse.as2007_report.grant_tables`), in the table, the chart and the sentence;
+    one that is a row of report 02's Tabel 3 as 02 publishes it
+    (:func:`analyse.fremmoede.published_overview`, with the attendance ``visits``).
     """
     from analyse import stats
     from analyse.periods import period_table
@@ -127,6 +129,11 @@ def count_figure(
 
         if key in KEY_FIGURE_ROWS:
             published = grant_tables(indicators, periods, threshold)["vist2"].loc[KEY_FIGURE_ROWS[key]]
+    elif source == "fremmoede":
+        from analyse.fremmoede import KEY_FIGURE_ROWS, published_overview
+
+        if key in KEY_FIGURE_ROWS:
+            published = published_overview(indicators, visits, periods, threshold).loc[KEY_FIGURE_ROWS[key]]
     trend, sentence = stats.count_trend(series, what, threshold, shown=published)
     return KeyFigure(key, label, source, "antal", tuple(periods), tuple(float(v) for v in series),
                      trend=trend, sentence=sentence,
@@ -169,14 +176,25 @@ def share_figure(episodes: pd.DataFrame | None, key: str, label: str, group: str
 
 def key_figures(
     indicators: pd.DataFrame | None, episodes: pd.DataFrame | None, first: str, last: str, threshold: int = 5,
+    visits: pd.DataFrame | None = None,
 ) -> list[KeyFigure]:
     """Every source's key figures for the half-years from ``first`` to ``last``
-    (``threshold``: the report's small-count limit, for counts the sentences give)."""
+    (``threshold``: the report's small-count limit, for counts the sentences give;
+    ``visits``: the attendance registrations, :func:`read_visits`, which report 02 protects its tables with)."""
     half_year_range(first, last)  # a wrong period stops the report here, with a clear message
-    figures = [count_figure(indicators, key, label, source, indicator, group, what, first, last, threshold)
+    figures = [count_figure(indicators, key, label, source, indicator, group, what, first, last, threshold, visits)
                for key, label, source, indicator, group, what in KEY_COUNTS]
     figures += [share_figure(episodes, key, label, group, first, last, threshold) for key, label, group in KEY_SHARES]
     return figures
+
+
+def read_visits(processed_dir: str | PathLike) -> pd.DataFrame | None:
+    """The clean attendance registrations of a processed folder; None where there are none
+    (the report is then built without them, as without any other source)."""
+    from analyse.fremmoede import SOURCE, load_visits
+
+    folder = Path(processed_dir)
+    return load_visits(folder) if (folder / f"{SOURCE}.parquet").is_file() else None
 
 
 def _shown(figure: KeyFigure, i: int, threshold: int) -> str:

@@ -21,7 +21,10 @@ The rule (``threshold`` is a parameter, 5 by default):
 How secondary cells are chosen. A table may declare a total row and/or a total
 column; further relations between cells (the same figure in two tables, a table
 whose rows add up to a cell of another, a total of *distinct* persons that is at
-most the sum of its parts) are declared with ``links`` and ``relations``. Then:
+most the sum of its parts) are declared with ``links`` and ``relations``. A figure
+the report does not show but a reader can work out from two it does (contacts
+minus unique citizens) is declared as a table with ``published=False``: it is
+protected like a shown cell, and hidden cells are chosen among the shown ones. Then:
 
 1. every relation with exactly one hidden cell gets a second one: the smallest
    non-zero shown cell of that relation, an inner cell before a total;
@@ -129,12 +132,21 @@ class CountTable:
     ``additive=False`` says the totals count *distinct* persons, so they are at
     most the sum of their parts (a person with two kinds of grant is in both
     rows but once in the total).
+
+    ``published=False`` declares figures the report does not show but a reader can
+    work out from figures it does (contacts minus unique citizens = the extra
+    contacts of persons in two or more tilbud). They are protected like shown
+    cells: a count of 1-4 among them is primary-suppressed, so published cells are
+    hidden until it cannot be worked out. To a reader they are unknowns, never
+    shown values, and never picked as secondary cells; :func:`suppress_tables`
+    returns no display copy of such a table.
     """
 
     table: pd.DataFrame
     total_row: object | None = None
     total_col: object | None = None
     additive: bool = True
+    published: bool = True
 
 
 @dataclass(frozen=True)
@@ -223,6 +235,10 @@ class _Problem:
                 raise ValueError(f"de sammenkædede celler {a} og {b} har forskellige værdier")
             parent[find(ia)] = find(ib)
         self.cls = [find(i) for i in range(len(self.keys))]
+        # A figure is unpublished when no table that shows it is published (a link to a shown cell publishes it).
+        shown = {self.cls[i] for i, (name, _, _) in enumerate(self.keys) if tables[name].published}
+        self.unpublished: set[int] = set(self.cls) - shown
+        self.published_tables = [name for name, spec in tables.items() if spec.published]
 
         # Relations over classes: (parts, total, kind); empty (NaN) cells leave them out.
         self.relations: list[tuple[tuple[int, ...], int, str]] = []
@@ -288,7 +304,7 @@ class _Problem:
     def _candidates(self, relation, value, hidden) -> list[int]:
         parts, total, _ = relation
         members = [*dict.fromkeys(parts), total]
-        shown = [k for k in members if k not in hidden and value[k] > 0]
+        shown = [k for k in members if k not in hidden and k not in self.unpublished and value[k] > 0]
         return sorted(shown, key=lambda k: (value[k], k == total, k))
 
     def _line_rule(self, value, primary, secondary) -> bool:
@@ -298,7 +314,10 @@ class _Problem:
                 continue  # parts of a cell: one hidden part is bounded, never recovered (audited)
             hidden = primary | secondary
             members = set(relation[0]) | {relation[1]}
-            if len(members & hidden) != 1:
+            unknown = members & (hidden | self.unpublished)
+            # One unknown is worked out from the rest; that matters only for a hidden cell
+            # (an unpublished figure that is not small may be worked out, as it always could).
+            if len(unknown) != 1 or not unknown & hidden:
                 continue
             candidates = self._candidates(relation, value, hidden)
             if candidates:
@@ -314,27 +333,30 @@ class _Problem:
         self.unprotectable = set()  # what the last, unchanged pass finds is what remains
         if not primary:
             return False
-        variables = sorted(hidden)
+        # Unknown to a reader: the hidden cells and the unpublished figures. Of an unpublished
+        # figure that is not small a reader knows only that it is a count (at least 0).
+        unknown = hidden | self.unpublished
+        variables = sorted(unknown)
         position = {k: i for i, k in enumerate(variables)}
         t = self.threshold
-        bounds = [(1, t - 1) if k in primary else (t, None) for k in variables]
+        bounds = [(1, t - 1) if k in primary else (t, None) if k in secondary else (0, None) for k in variables]
         a_eq, b_eq, a_ub, b_ub = [], [], [], []
         involved: dict[int, list] = {k: [] for k in variables}
         for relation in self.relations:
             parts, total, kind = relation
             members = set(parts) | {total}
-            if not members & hidden:
+            if not members & unknown:
                 continue
-            for k in members & hidden:
+            for k in members & unknown:
                 involved[k].append(relation)
             row = np.zeros(len(variables))
             rhs = 0.0
             for p in parts:  # sum(parts) - total (op) 0, shown cells moved to the right
-                if p in hidden:
+                if p in unknown:
                     row[position[p]] += 1
                 else:
                     rhs -= value[p]
-            if total in hidden:
+            if total in unknown:
                 row[position[total]] -= 1
             else:
                 rhs += value[total]
@@ -347,11 +369,11 @@ class _Problem:
                 for p in dict.fromkeys(parts):
                     each = np.zeros(len(variables))
                     bound = 0.0
-                    if p in hidden:
+                    if p in unknown:
                         each[position[p]] += 1
                     else:
                         bound -= value[p]
-                    if total in hidden:
+                    if total in unknown:
                         each[position[total]] -= 1
                     else:
                         bound += value[total]
@@ -394,7 +416,8 @@ class _Problem:
 
     def masks(self, primary: set[int], secondary: set[int]) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
         out = {}
-        for name, values in self.values.items():
+        for name in self.published_tables:
+            values = self.values[name]
             p = pd.DataFrame(False, index=values.index, columns=values.columns)
             s = pd.DataFrame(False, index=values.index, columns=values.columns)
             for r in values.index:
@@ -416,7 +439,7 @@ def tables_masks(
     links: Iterable[tuple[Cell, Cell]] = (),
     relations: Iterable[Relation] = (),
 ) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
-    """Boolean masks ``(primary, secondary)`` per table for :func:`suppress_tables`."""
+    """Boolean masks ``(primary, secondary)`` per published table for :func:`suppress_tables`."""
     _check_threshold(threshold)
     problem = _Problem({n: _as_spec(t) for n, t in tables.items()}, int(threshold), list(links), list(relations))
     masks = problem.masks(*problem.solve())
@@ -465,10 +488,22 @@ def suppress_tables(
     ...                         links=same_row("t3", "Kontakter", "t4", "I alt", ["H1"]))
     >>> shown["t4"]["H1"].tolist(), shown["t3"]["H1"].tolist()
     (['<5', 'X', 9], [9, 8])
+
+    A figure that is not shown but follows from shown ones (9 contacts − 8 persons = 1
+    extra contact of someone in two tilbud) is a table with ``published=False``; it has
+    no display copy, and a shown cell is hidden so that it cannot be worked out:
+
+    >>> extra = pd.DataFrame({"H1": [1]}, index=["Flere tilbud"])
+    >>> shown = suppress_tables(
+    ...     {"t3": t3, "extra": CountTable(extra, published=False)},
+    ...     relations=[Relation((("t3", "Unikke borgere", "H1"), ("extra", "Flere tilbud", "H1")),
+    ...                         ("t3", "Kontakter", "H1"))])
+    >>> sorted(shown), shown["t3"]["H1"].tolist()
+    (['t3'], [9, 'X'])
     """
     specs = {n: _as_spec(t) for n, t in tables.items()}
     masks = tables_masks(specs, threshold, links, relations)
-    return {name: _shown(spec.table, *masks[name], threshold) for name, spec in specs.items()}
+    return {name: _shown(specs[name].table, *mask, threshold) for name, mask in masks.items()}
 
 
 def suppression_masks(
