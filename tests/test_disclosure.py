@@ -308,7 +308,32 @@ def test_report_02_tables_are_suppressed_together():
     out = fremmoede.report_tables(indicators, visits, ["2019H1"], known=["NADA", "Kreativ", "Uoplyst tilbud"])
     t4, t3 = out["shown"]["tabel4"]["2019H1"], out["shown"]["tabel3"]["2019H1"]
     assert t4.tolist() == ["<5", "X", 0, "X"]
-    assert t3.loc["Kontakter"] == "X" and t3.loc["Unikke borgere"] == 6
+    # (Unikke borgere is hidden too: with Kreativ at most the house's 6 citizens, Kontakter = 6
+    # would pin NADA to 1, and the audit takes the smallest candidate.)
+    assert t3.loc["Kontakter"] == "X"
+
+
+def test_report_02_knows_that_no_tilbud_has_more_citizens_than_the_house():
+    """4 + 4 contacts, 8 citizens: shown, the 8 tells that I alt is at least 8, so both <5 are 4.
+
+    Only the relation 'each tilbud's citizens <= the house's' lets the audit hide the 8 (it is in
+    no other relation with the small cells); without it the line could not be protected at all.
+    """
+    from analyse import fremmoede
+
+    rows = [
+        ("kontakter_pr_tilbud", "NADA", "2019H1", 4), ("kontakter_pr_tilbud", "Kreativ", "2019H1", 4),
+        ("kontakter_psykiatriens_hus", "I alt", "2019H1", 8), ("unikke_borgere_psykiatriens_hus", "I alt", "2019H1", 8),
+        ("besoeg_pr_tilbud", "NADA", "2019H1", 30), ("besoeg_pr_tilbud", "Kreativ", "2019H1", 50),
+    ]
+    indicators = pd.DataFrame(rows, columns=["indicator", "group", "period", "value"])
+    visits = pd.DataFrame(columns=["date", "tilbud", "tilbud_kendt", "pseudonym", "anonymous", "antal"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DisclosureWarning)
+        out = fremmoede.report_tables(indicators, visits, ["2019H1"], known=["NADA", "Kreativ", "Uoplyst tilbud"])
+    t4, t3 = out["shown"]["tabel4"]["2019H1"], out["shown"]["tabel3"]["2019H1"]
+    assert t4.tolist() == ["<5", "<5", 0, "X"]
+    assert t3.loc["Kontakter"] == "X" and t3.loc["Unikke borgere"] == "X"
 
 
 def test_a_distinct_person_total_that_happens_to_add_up_is_audited_as_a_sum():

@@ -482,6 +482,16 @@ def report_tables(
                              ("tabel3", "Kontakter", period))
         for period in periods if overlap.at[OVERLAP_ROW, period] >= 0
     ]
+    # No tilbud has more citizens than the house: a reader bounds a hidden Unikke borgere from
+    # below by the largest tilbud (and so the difference above), which the audit must know too.
+    # (Uoplyst tilbud may hold one person under several names, so it is left out.)
+    named = [("tabel4", t4, t) for t in t4.index if t not in (UOPLYST, "I alt")]
+    named += [("tabel5", t5, t) for t in t5.index] if len(t5) else []
+    relations += [
+        suppression.Relation(((name, tilbud, period),), ("tabel3", "Unikke borgere", period), "le")
+        for period in periods for name, table, tilbud in named
+        if 0 < table.at[tilbud, period] <= t3.at["Unikke borgere", period]
+    ]
     if len(t5):
         for period in periods:
             # Named parts of Uoplyst tilbud; when they are all of it, it is an equation.
