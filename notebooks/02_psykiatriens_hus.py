@@ -178,7 +178,7 @@ formatting.show_table(
 
 # %%
 anonym = fremmoede.anonymous_share_table(fremmoede_data, halvaar, min_visits=suppression_threshold)
-anonym = anonym.loc[[t for t in anonym.index if t in tabel4.index]]
+anonym = anonym.loc[[t for t in anonym.index if t in vist_besoeg.index]]
 formatting.show_table(
     anonym.map(lambda x: formatting.format_percent(x) if pd.notna(x) else formatting.MISSING),
     caption="Tabel 7: Andel af besøgene, der er registreret anonymt",

@@ -343,3 +343,17 @@ def test_rows_that_differ_only_outside_the_contract_are_not_duplicates(tmp_path)
         if output.suffix != ".parquet":
             assert "10:00" not in output.read_text(encoding="utf-8-sig")
     assert "_other_cells" not in pd.read_parquet(tmp_path / "out" / "fremmoede.parquet").columns
+
+
+def test_a_tilbud_with_only_anonymous_visits_keeps_its_row_in_tabel_6(tmp_path):
+    # NADA registers only anonymous tallies: no contacts, so no Tabel 4 row, but its visits
+    # are part of Tabel 6's I alt and must have a row there (and in Tabel 7).
+    lines = [f"{day:02d}-03-2019;Kreativ;Deltager {i};1" for day in range(1, 8) for i in range(6)]
+    lines += [f"{day:02d}-03-2019;NADA;;4" for day in range(1, 8)]
+    result = clean_lines(tmp_path, lines)
+    indicators = fremmoede_indicators(result.clean)
+    tables = fremmoede.report_tables(indicators, result.clean, ["2019H1"])
+    t4, t6 = tables["raw"]["tabel4"], tables["raw"]["tabel6"]
+    assert "NADA" not in t4.index and t6.at["NADA", "2019H1"] == 28
+    assert t6.drop(index="I alt")["2019H1"].sum() == t6.at["I alt", "2019H1"] == 28 + 42
+    assert tables["shown"]["tabel6"].at["NADA", "2019H1"] == 28

@@ -450,7 +450,10 @@ def report_tables(
     t5 = unknown_tilbud_table(indicators, periods, known=known)
     t5 = t5[(t5 > 0).any(axis=1)] if len(t5) else t5
     t6 = visits_table(indicators, periods, known=known)
-    t6 = t6.loc[[t for t in t6.index if t in t4.index]]
+    # Tilbud with visits but no contacts (only anonymous registrations) keep their row, or
+    # Tabel 6's rows would not add up to its I alt (nor to Tabel 3's visits).
+    visited = (t6 > 0).any(axis=1)
+    t6 = t6.loc[[t for t in t6.index if t in t4.index or visited[t]]]
     found = find_gaps(visits) if not visits.empty else pd.DataFrame(
         columns=["tilbud", "period", "first_week", "last_week", "first_day", "last_day", "weeks",
                  "median_weekly_visits", "estimated_visits"])
