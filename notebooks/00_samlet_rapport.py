@@ -69,7 +69,7 @@ display(Markdown(f"**Periode:** {periode}. **{overskrift}.**"))
 # ## Sammenfatning
 
 # %%
-display(Markdown("**Målene i aftalen**\n\n" + summary.goal_bullets(resultater)))
+display(Markdown("**Målene i aftalen**\n\n" + summary.goal_bullets(resultater, suppression_threshold)))
 display(Markdown("**Udviklingen i perioden**\n\n" + summary.movement_bullets(noegletal)))
 display(Markdown("**Vigtigste forbehold**\n\n"
                  + summary.caveat_bullets(processed, noegletal, first_period, last_period, its)))
@@ -153,7 +153,7 @@ for nr, tal in enumerate(summary.figures_for(noegletal, "rusmiddel"), start=3):
 # Tabellen viser status for hvert mål i aftalen. Rapporten *Målopfølgning* har baseline, konfidensintervaller og en figur for hvert måltema.
 
 # %%
-display(Markdown(maalrapport.status_sentence(resultater)))
+display(Markdown(maalrapport.status_sentence(resultater, suppression_threshold)))
 maaltabel = maalrapport.goals_table(resultater, suppression_threshold)
 formatting.show_table(
     maaltabel[["Måltema", "Mål for", "Aktuel værdi", "Opgjort for", "Status"]],
@@ -222,12 +222,13 @@ if its is not None:
 # ### Status på målene
 
 # %%
-display(Markdown(maalrapport.rules_for_report()))
+display(Markdown(maalrapport.rules_for_report(suppression_threshold)))
 
 display(Markdown(
     f"**Fortrolighed.** Antal fra 1 til {suppression_threshold - 1} personer eller forløb vises som "
     f"&lt;{suppression_threshold}. En andel vises ikke, når den bygger på under {suppression_threshold} "
-    f"forløb, eller når den ville afsløre et tal under {suppression_threshold}. Rapporten indeholder "
+    f"forløb, eller når den ville afsløre et tal under {suppression_threshold}. Hvor et måls værdi ikke "
+    "vises, vises dets status heller ikke ('Ikke vist'). Rapporten indeholder "
     "ingen CPR-numre eller navne."
 ))
 

@@ -59,7 +59,7 @@ display(Markdown(f"**Periode:** {periode}. **Kilde:** {kilde}."))
 # ## Status for målene
 
 # %%
-display(Markdown(rapport.status_sentence(resultater)))
+display(Markdown(rapport.status_sentence(resultater, suppression_threshold)))
 formatting.show_table(
     rapport.goals_table(resultater, suppression_threshold),
     caption=f"Tabel 1: Målene i aftalen – {overskrift.lower()}",
@@ -72,10 +72,10 @@ formatting.show_table(
 # %% [markdown]
 # ## Sådan er status vurderet
 #
-# Hvert mål får én af fire statusser efter faste regler:
+# Hvert mål får én af fire statusser efter faste regler. Hvor værdien ikke må vises, vises status heller ikke:
 
 # %%
-display(Markdown(rapport.rules_for_report()))
+display(Markdown(rapport.rules_for_report(suppression_threshold)))
 
 # %%
 for nr, tema in enumerate(rapport.themes_in(resultater), start=1):
@@ -117,7 +117,8 @@ if kvalitet:
 display(Markdown(
     f"**Fortrolighed.** Antal fra 1 til {suppression_threshold - 1} personer eller forløb vises som "
     f"&lt;{suppression_threshold}. En andel vises ikke, når den bygger på under {suppression_threshold} "
-    f"forløb, eller når den ville afsløre et tal under {suppression_threshold}. Rapporten indeholder "
+    f"forløb, eller når den ville afsløre et tal under {suppression_threshold}. Hvor et måls værdi ikke "
+    "vises, vises dets status heller ikke ('Ikke vist'). Rapporten indeholder "
     "ingen CPR-numre eller navne."
 ))
 

@@ -239,3 +239,38 @@ def test_goals_module_reads_the_same_values_as_the_notebook(built):
     run = built["runs"]["slutstatus_2022"]
     notebook = pd.DataFrame(_summary(run["reports"], "04_maalopfoelgning")["goals"]).set_index("id")
     assert frame["status"].to_dict() == notebook["status"].to_dict()
+
+
+def test_a_goal_whose_value_is_hidden_shows_no_status_in_04_and_00(built, tmp_path):
+    # A threshold just above the smallest count behind a goal's share hides that goal's value
+    # (share_hidden); its status must then be hidden too, in both reports, and the others kept.
+    run = built["runs"]["slutstatus_2022"]
+    goals = [g for g in _summary(run["reports"], "04_maalopfoelgning")["goals"] if g["value"] is not None]
+    smallest = min(goals, key=lambda g: min(g["successes"], g["n"] - g["successes"]))
+    threshold = int(min(smallest["successes"], smallest["n"] - smallest["successes"])) + 1
+    hidden = [g for g in goals if min(g["successes"], g["n"] - g["successes"]) < threshold]
+    shown = [g for g in goals if g not in hidden]
+    assert hidden and shown  # the sample has both, so the test says something
+
+    results = run_notebooks(
+        [ROOT / "notebooks" / "04_maalopfoelgning.ipynb", ROOT / "notebooks" / "00_samlet_rapport.ipynb"],
+        parameters={**run["parameters"], "suppression_threshold": threshold},
+        reports_dir=tmp_path, processed_dir=built["processed"],
+    )
+    assert [r.ok for r in results] == [True, True]
+    for notebook in ("04_maalopfoelgning", "00_samlet_rapport"):
+        for goal in hidden:
+            row = _row(tmp_path, notebook, goal["name"])
+            assert row.endswith("Ikke vist"), (notebook, row)
+            assert format_percent(goal["value"]) not in row
+        for goal in shown:
+            assert _row(tmp_path, notebook, goal["name"]).endswith(goal["status"])
+        text = _text(tmp_path, notebook)
+        assert (f"for {len(hidden)} vises status ikke, fordi der er for få borgere til at vise værdien "
+                f"(under {threshold})") in text
+    summary_text = _text(tmp_path, "00_samlet_rapport")
+    for goal in hidden:  # not in the per-status bullets of the summary page, except as not shown
+        for status in ("Nået", "På vej", "Ikke nået"):
+            bullet = re.search(rf"{status}: ([^•]*?)\.", summary_text)
+            assert bullet is None or goal["name"] not in bullet.group(1)
+    assert "Status ikke vist (for få borgere):" in summary_text

@@ -15,11 +15,11 @@ any span of months up to it computed from the episodes (``window: "12 måneder"`
 Shares with a denominator get a Wilson interval; the change since baseline gets
 a Newcombe interval when the baseline's N is known too.
 
-Status rules (:func:`judge`; the report prints :data:`STATUS_RULES`):
+Status rules (:func:`judge`; the report prints :func:`status_rules`):
 
 1. **Kan ikke vurderes** – the goal has no data source in the project yet, the
    data has no value for the period, or the value rests on fewer cases than the
-   disclosure threshold (default 5).
+   disclosure threshold (default 5; the reports show such a goal as **Ikke vist**).
 2. **Nået** – the current value has reached the target in the goal's direction
    (at least the target where higher is better, at most where lower is better,
    e.g. homelessness). Values are compared as the agreement writes them: shares
@@ -32,6 +32,12 @@ Status rules (:func:`judge`; the report prints :data:`STATUS_RULES`):
 
 The status is judged on the values themselves, as the agreement is; whether a
 change could be chance is shown beside it (intervals), not folded into it.
+
+Where the reports may not show the current value (disclosure control), they do not
+show the status either: they show **Ikke vist** (:data:`NOT_SHOWN`), never a status
+:func:`judge` returns. "Nået" against a target of 60 % on 3 episodes would say that
+at least 2 of the 3 reached the outcome. The status is still judged and kept in
+:class:`GoalResult`; :func:`analyse.goals_report.shown_status` decides what is shown.
 """
 
 from __future__ import annotations
@@ -60,21 +66,41 @@ ON_TRACK = "På vej"
 NOT_REACHED = "Ikke nået"
 CANNOT_JUDGE = "Kan ikke vurderes"
 STATUSES = (REACHED, ON_TRACK, NOT_REACHED, CANNOT_JUDGE)
+# Not a status judge() gives: what the reports show instead of the status where the current
+# value is hidden by the disclosure rule (the status would tell on which side of the target
+# the few episodes lie).
+NOT_SHOWN = "Ikke vist"
 
-STATUS_RULES = (
-    f"- **{REACHED}:** den aktuelle værdi har nået målet i den retning, målet peger: mindst målet, "
-    "hvor højere er bedre, og højst målet, hvor lavere er bedre (fx antallet af hjemløse). Værdierne "
-    "sammenlignes, som aftalen skriver dem: andele i hele procent, antal i hele tal.\n"
-    f"- **{ON_TRACK}:** målet er ikke nået, men fristen er ikke passeret (opgørelsesdatoen ligger før "
-    "31. december i målåret; et mål uden frist har ingen frist at passere), og værdien er bedre end "
-    "baseline i målets retning.\n"
-    f"- **{NOT_REACHED}:** målet er ikke nået, og enten er fristen passeret, eller værdien er ikke bedre "
-    "end baseline.\n"
-    f"- **{CANNOT_JUDGE}:** projektet har endnu ingen datakilde for målet, data har ingen værdi for "
-    "perioden, eller værdien bygger på så få forløb, at den ikke må vises (under fortrolighedsgrænsen).\n\n"
-    "Status vurderes på værdierne selv, som aftalen gør. Om en ændring kan skyldes tilfældigheder, "
-    "viser konfidensintervallerne ved siden af."
-)
+
+def status_rules(threshold: int = 5) -> str:
+    """The status rules in Danish words (Markdown bullets), as the reports print them.
+
+    ``threshold`` is the report's disclosure limit (``suppression_threshold``).
+
+    >>> print(status_rules().splitlines()[4])  # doctest: +ELLIPSIS
+    - **Ikke vist:** værdien vises ikke af hensyn til fortroligheden: den bygger på under 5 forløb, ...
+    """
+    return (
+        f"- **{REACHED}:** den aktuelle værdi har nået målet i den retning, målet peger: mindst målet, "
+        "hvor højere er bedre, og højst målet, hvor lavere er bedre (fx antallet af hjemløse). Værdierne "
+        "sammenlignes, som aftalen skriver dem: andele i hele procent, antal i hele tal.\n"
+        f"- **{ON_TRACK}:** målet er ikke nået, men fristen er ikke passeret (opgørelsesdatoen ligger før "
+        "31. december i målåret; et mål uden frist har ingen frist at passere), og værdien er bedre end "
+        "baseline i målets retning.\n"
+        f"- **{NOT_REACHED}:** målet er ikke nået, og enten er fristen passeret, eller værdien er ikke bedre "
+        "end baseline.\n"
+        f"- **{CANNOT_JUDGE}:** projektet har endnu ingen datakilde for målet, eller data har ingen værdi "
+        "for perioden.\n"
+        f"- **{NOT_SHOWN}:** værdien vises ikke af hensyn til fortroligheden: den bygger på under "
+        f"{threshold} forløb, er et antal under {threshold}, eller ville afsløre, at 1-{threshold - 1} "
+        "nåede (eller ikke nåede) resultatet. Så vises status heller ikke, for den ville fortælle, om de "
+        "få nåede resultatet eller ej.\n\n"
+        "Status vurderes på værdierne selv, som aftalen gør. Om en ændring kan skyldes tilfældigheder, "
+        "viser konfidensintervallerne ved siden af."
+    )
+
+
+STATUS_RULES = status_rules()
 
 # Indicators a goal may point at (PRODUCT.md, "Indicators").
 KNOWN_INDICATORS = (
@@ -556,7 +582,7 @@ def judge(
 ) -> tuple[str, str]:
     """The status of a goal with current ``value`` (on ``n`` cases) at ``status_date``, and why.
 
-    The rules are in the module docstring and :data:`STATUS_RULES`.
+    The rules are in the module docstring and :func:`status_rules`.
 
     >>> g = Goal("hjemloese", "Hjemløse", "mestring af eget liv", "nationalt mål", "antal", "lavere",
     ...          baseline=86, target=75, deadline=2022, source=DataSource("x", "I alt"))
@@ -643,7 +669,11 @@ def results_frame(results: list[GoalResult]) -> pd.DataFrame:
 
 
 def status_counts(results: list[GoalResult]) -> dict[str, int]:
-    """How many goals have each status, in :data:`STATUSES` order (zeros included)."""
+    """How many goals have each judged status, in :data:`STATUSES` order (zeros included).
+
+    Not for a published count: a report counts the statuses it shows, with a hidden value's
+    status left out (:func:`analyse.goals_report.shown_status_counts`).
+    """
     counts = {s: 0 for s in STATUSES}
     for r in results:
         counts[r.status] += 1

@@ -3,7 +3,8 @@
 The goals and the status rules live in :mod:`analyse.goals`; this module puts
 them in the form a report shows, with Danish numbers and the disclosure rules of
 the other reports (no count from 1 to 4 about persons; no share that would
-reveal one).
+reveal one). Where a goal's current value is hidden, its status is not shown
+either (:func:`shown_status`): in the table, the sentences, the lists and the chart.
 """
 
 from __future__ import annotations
@@ -14,12 +15,16 @@ import pandas as pd
 
 from analyse.formatting import MISSING, format_date, format_n, format_number, format_percent, format_points
 from analyse.goals import (
-    CANNOT_JUDGE, NOT_REACHED, ON_TRACK, REACHED, STATUSES, THEMES, Goal, GoalResult, status_counts,
+    CANNOT_JUDGE, NOT_REACHED, NOT_SHOWN, ON_TRACK, REACHED, THEMES, Goal, GoalResult,
 )
 from analyse.suppression import primary_marker, share_hidden
 
 REPORT_TYPES = {"midtvejsstatus": "Midtvejsstatus", "slutstatus": "Slutstatus"}
-STATUS_COLOURS = {REACHED: "#2e7d32", ON_TRACK: "#1f5f8b", NOT_REACHED: "#b5651d", CANNOT_JUDGE: "#8a8a8a"}
+# The statuses a report shows, in its order: the judged ones, and NOT_SHOWN where the value is hidden.
+SHOWN_STATUSES = (REACHED, ON_TRACK, NOT_REACHED, NOT_SHOWN, CANNOT_JUDGE)
+# A hidden status gets a neutral colour of its own: the colour must not tell the status either.
+STATUS_COLOURS = {REACHED: "#2e7d32", ON_TRACK: "#1f5f8b", NOT_REACHED: "#b5651d", CANNOT_JUDGE: "#8a8a8a",
+                  NOT_SHOWN: "#c4c4c4"}
 
 
 def report_heading(report_type: str, status_date) -> str:
@@ -127,9 +132,24 @@ def change_text(result: GoalResult) -> str:
     return text
 
 
-def _hidden(result: GoalResult, threshold: int) -> bool:
-    """True when the current value must not be shown: too few cases, or a share that reveals 1–4."""
+def _small_count(result: GoalResult, threshold: int) -> bool:
+    """True for a count goal whose current value is 1 to ``threshold − 1`` (published as ``<5``)."""
     c = result.current
+    return not result.goal.is_share and c is not None and 1 <= c.value < threshold
+
+
+def _hidden(result: GoalResult, threshold: int) -> bool:
+    """True when the current value must not be shown: too few cases, a share that reveals 1–4,
+    or a count of 1–4.
+
+    >>> g = Goal("x", "X", "sundhed", "centermål", "andel", "højere", 0.47, 0.6)
+    >>> from analyse.goals import CurrentValue
+    >>> [_hidden(GoalResult(g, "Nået", "", CurrentValue(s / n, "2022", n, s)), 5) for s, n in ((2, 3), (48, 50), (30, 50))]
+    [True, True, False]
+    """
+    c = result.current
+    if _small_count(result, threshold):
+        return True
     if c is None or c.n is None:
         return False
     if c.n < threshold:
@@ -137,6 +157,34 @@ def _hidden(result: GoalResult, threshold: int) -> bool:
     if result.goal.is_share and c.successes is not None:
         return share_hidden(int(c.successes), int(c.n), threshold)  # the one rule: analyse.suppression
     return False
+
+
+def not_shown_reason(threshold: int = 5) -> str:
+    """Why a goal's value and status are not shown (the sentences use it).
+
+    >>> not_shown_reason()
+    'for få borgere til at vise værdien (under 5)'
+    """
+    return f"for få borgere til at vise værdien (under {threshold})"
+
+
+def shown_status(result: GoalResult, threshold: int = 5) -> str:
+    """The status a report shows: :data:`~analyse.goals.NOT_SHOWN` where the current value is hidden.
+
+    A status next to a hidden value would give the value away in part: "Nået" against a target
+    of 60 % on 3 episodes says that at least 2 reached the outcome; against 96 % of 50, that at
+    most 2 did not. ``result.status`` keeps the judged status.
+
+    >>> g = Goal("x", "X", "sundhed", "centermål", "andel", "højere", 0.47, 0.6)
+    >>> from analyse.goals import CurrentValue
+    >>> shown_status(GoalResult(g, "Nået", "", CurrentValue(2 / 3, "2022", 3, 2)))
+    'Ikke vist'
+    >>> shown_status(GoalResult(g, "Nået", "", CurrentValue(0.96, "2022", 50, 48)))
+    'Ikke vist'
+    >>> shown_status(GoalResult(g, "Nået", "", CurrentValue(0.62, "2022", 50, 31)))
+    'Nået'
+    """
+    return NOT_SHOWN if _hidden(result, threshold) else result.status
 
 
 def goals_table(results: list[GoalResult], threshold: int = 5) -> pd.DataFrame:
@@ -152,8 +200,11 @@ def goals_table(results: list[GoalResult], threshold: int = 5) -> pd.DataFrame:
         if c is None:
             current, interval, period = MISSING, MISSING, MISSING
         elif _hidden(r, threshold):
-            current, interval = MISSING, MISSING
-            period = c.period + (f", {primary_marker(threshold)} forløb" if c.n < threshold else "")
+            # A count of 1-4 is published as "<5", as in the other reports; a hidden share as "–".
+            current = primary_marker(threshold) if _small_count(r, threshold) else MISSING
+            interval = MISSING
+            few = c.n is not None and c.n < threshold
+            period = c.period + (f", {primary_marker(threshold)} forløb" if few else "")
         else:
             current = format_value(g, c.value)
             interval = (f"{format_number(c.ci_low * 100)}–{format_number(c.ci_high * 100)} %"
@@ -169,7 +220,7 @@ def goals_table(results: list[GoalResult], threshold: int = 5) -> pd.DataFrame:
             "Opgjort for": period,
             "95 %-konfidensinterval": interval,
             "Ændring siden baseline": MISSING if _hidden(r, threshold) else change_text(r),
-            "Status": r.status,
+            "Status": shown_status(r, threshold),
         })
     return pd.DataFrame(records).set_index("Mål")
 
@@ -188,23 +239,38 @@ def goals_table_note(threshold: int = 5, intervals: bool = True) -> str:
         )
     return text + (
         f"–: ingen værdi, eller værdien vises ikke, fordi den bygger på under {threshold} forløb "
-        f"eller ville afsløre et tal under {threshold}."
+        f"eller ville afsløre et tal under {threshold}. {NOT_SHOWN}: status vises heller ikke, hvor "
+        "værdien ikke vises, for den ville fortælle, om de få nåede resultatet."
     )
 
 
-def status_sentence(results: list[GoalResult]) -> str:
-    """One Danish sentence counting the goals per status.
+def shown_status_counts(results: list[GoalResult], threshold: int = 5) -> dict[str, int]:
+    """How many goals a report shows with each status (:func:`shown_status`), in
+    :data:`SHOWN_STATUSES` order, zeros included."""
+    counts = {s: 0 for s in SHOWN_STATUSES}
+    for r in results:
+        counts[shown_status(r, threshold)] += 1
+    return counts
+
+
+def status_sentence(results: list[GoalResult], threshold: int = 5) -> str:
+    """One Danish sentence counting the goals per status as shown (a hidden status counted apart).
 
     >>> g = Goal("x", "X", "sundhed", "centermål", "andel", "højere", 0.47, 0.5)
     >>> status_sentence([GoalResult(g, "Nået", ""), GoalResult(g, "Kan ikke vurderes", "ingen datakilde endnu")])
     'Af aftalens 2 mål er 1 nået, 0 på vej og 0 ikke nået; 1 kan ikke vurderes, fordi projektet endnu ikke har en datakilde for dem.'
+    >>> from analyse.goals import CurrentValue
+    >>> status_sentence([GoalResult(g, "Nået", "", CurrentValue(2 / 3, "2022", 3, 2))])
+    'Af aftalens 1 mål er 0 nået, 0 på vej og 0 ikke nået; for 1 vises status ikke, fordi der er for få borgere til at vise værdien (under 5).'
     """
-    counts = status_counts(results)
+    counts = shown_status_counts(results, threshold)
     no_source = sum(1 for r in results if r.status == CANNOT_JUDGE and r.goal.source is None)
     text = (
         f"Af aftalens {len(results)} mål er {counts[REACHED]} nået, {counts[ON_TRACK]} på vej og "
         f"{counts[NOT_REACHED]} ikke nået"
     )
+    if counts[NOT_SHOWN]:
+        text += f"; for {counts[NOT_SHOWN]} vises status ikke, fordi der er {not_shown_reason(threshold)}"
     if counts[CANNOT_JUDGE]:
         text += f"; {counts[CANNOT_JUDGE]} kan ikke vurderes"
         if no_source == counts[CANNOT_JUDGE]:
@@ -214,11 +280,11 @@ def status_sentence(results: list[GoalResult]) -> str:
     return text + "."
 
 
-def names_by_status(results: list[GoalResult]) -> dict[str, list[str]]:
-    """Goal names per status, in :data:`STATUSES` order."""
-    out = {s: [] for s in STATUSES}
+def names_by_status(results: list[GoalResult], threshold: int = 5) -> dict[str, list[str]]:
+    """Goal names per status as shown (:func:`shown_status`), in :data:`SHOWN_STATUSES` order."""
+    out = {s: [] for s in SHOWN_STATUSES}
     for r in results:
-        out[r.status].append(r.goal.name)
+        out[shown_status(r, threshold)].append(r.goal.name)
     return out
 
 
@@ -231,7 +297,8 @@ def goal_sentence(result: GoalResult, threshold: int = 5) -> str:
     if c is None:
         return f"{head} Kan ikke vurderes: {result.reason}."
     if _hidden(result, threshold):
-        return f"{head} Kan ikke vises for {c.period}: for få forløb ({primary_marker(threshold)} eller for få med eller uden resultatet)."
+        return (f"{head} Værdien for {c.period} vises ikke, fordi der er {not_shown_reason(threshold)}; "
+                f"derfor vises status heller ikke. Status: **{NOT_SHOWN}**.")
     if g.is_share and g.higher_is_better and g.baseline_n and c.n:
         from analyse.goals import successes_of
 
@@ -253,11 +320,12 @@ def goal_sentence(result: GoalResult, threshold: int = 5) -> str:
     return f"{head} {text}"
 
 
-def rules_for_report() -> str:
-    """The status rules in words, for the report (the same as :data:`analyse.goals.STATUS_RULES`)."""
-    from analyse.goals import STATUS_RULES
+def rules_for_report(threshold: int = 5) -> str:
+    """The status rules in words, for the report (:func:`analyse.goals.status_rules`), with the
+    report's disclosure limit in the rule for a hidden status."""
+    from analyse.goals import status_rules
 
-    return STATUS_RULES
+    return status_rules(threshold)
 
 
 # --- chart per måltema ------------------------------------------------------------------------
@@ -290,7 +358,9 @@ def theme_chart(results: list[GoalResult], theme: str, title: str, source: str, 
         for ax, r in zip(axes.ravel(), chosen):
             g, c = r.goal, r.current
             scale = 100 if g.is_share else 1
-            shown = c is not None and not pd.isna(c.value) and not _hidden(r, threshold)
+            hidden = _hidden(r, threshold)
+            shown = c is not None and not pd.isna(c.value) and not hidden
+            status = shown_status(r, threshold)  # neither the colour nor the title may tell a hidden status
             # The interval's bar, clipped at the value (never negative); none without an interval.
             err = stats.error_bar(c.value, c.ci_low, c.ci_high) if shown else None
             labels = [
@@ -299,15 +369,16 @@ def theme_chart(results: list[GoalResult], theme: str, title: str, source: str, 
                 f"Mål\n{g.deadline or 'ingen frist'}",
             ]
             values = [g.baseline * scale, c.value * scale if shown else 0, g.target * scale]
-            colours = ["#b0b0b0", STATUS_COLOURS[r.status], "white"]
-            bars = ax.bar(range(3), values, color=colours, edgecolor=["#808080", STATUS_COLOURS[r.status], "#2e7d32"],
+            colours = ["#b0b0b0", STATUS_COLOURS[status], "white"]
+            bars = ax.bar(range(3), values, color=colours, edgecolor=["#808080", STATUS_COLOURS[status], "#2e7d32"],
                           linewidth=[1, 1, 2], hatch=[None, None, "//"], width=0.6)
             if err is not None:
                 ax.errorbar([1], [c.value * scale], yerr=[[err[0] * scale], [err[1] * scale]],
                             fmt="none", ecolor="#333333", capsize=4, linewidth=1)
             for i, bar in enumerate(bars):
                 if i == 1 and not shown:
-                    why = "ingen datakilde\nendnu" if g.source is None else "ingen værdi"
+                    why = ("ingen datakilde\nendnu" if g.source is None
+                           else "vises ikke\n(for få borgere)" if hidden else "ingen værdi")
                     ax.text(1, max(values) * 0.05, why, ha="center", va="bottom", fontsize=8, color="#555555")
                     continue
                 text = format_value(g, values[i] / scale)
@@ -326,7 +397,7 @@ def theme_chart(results: list[GoalResult], theme: str, title: str, source: str, 
             ax.grid(axis="y", alpha=0.3)
             ax.set_axisbelow(True)
             direction = "højere er bedre" if g.higher_is_better else "lavere er bedre"
-            ax.set_title("\n".join(textwrap.wrap(g.name, 42)) + f"\n{r.status} · {direction}",
+            ax.set_title("\n".join(textwrap.wrap(g.name, 42)) + f"\n{status} · {direction}",
                          fontsize=9, loc="left")
         fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
         where = f"Kilde: {source}" + (f" · Periode: {period}" if period else "")

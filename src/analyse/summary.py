@@ -290,14 +290,16 @@ def movement_bullets(figures: list[KeyFigure]) -> str:
     return "\n".join(lines)
 
 
-def goal_bullets(results) -> str:
-    """Markdown bullets on the goals: the count per status and which goals are reached or not."""
-    from analyse.goals import NOT_REACHED, ON_TRACK, REACHED
+def goal_bullets(results, threshold: int = 5) -> str:
+    """Markdown bullets on the goals: the count per status and which goals are reached or not,
+    with the statuses as report 04 shows them (none where the value is hidden)."""
+    from analyse.goals import NOT_REACHED, NOT_SHOWN, ON_TRACK, REACHED
     from analyse.goals_report import names_by_status, status_sentence
 
-    names = names_by_status(results)
-    lines = [f"- {status_sentence(results)}"]
-    for status, heading in ((REACHED, "Nået"), (ON_TRACK, "På vej"), (NOT_REACHED, "Ikke nået")):
+    names = names_by_status(results, threshold)
+    lines = [f"- {status_sentence(results, threshold)}"]
+    for status, heading in ((REACHED, "Nået"), (ON_TRACK, "På vej"), (NOT_REACHED, "Ikke nået"),
+                            (NOT_SHOWN, "Status ikke vist (for få borgere)")):
         if names[status]:
             lines.append(f"- **{heading}:** " + "; ".join(names[status]) + ".")
     return "\n".join(lines)
