@@ -169,7 +169,7 @@ def test_goal_report_prints_rules_change_and_a_figure_per_theme(built):
         goal = next(g for g in _summary(run["reports"], "04_maalopfoelgning")["goals"]
                     if g["id"] == "alkohol_reduktion_afholdenhed")
         change = round(goal["change"] * 100)
-        assert f"+{change} pct.-point ({round(goal['change_low'] * 100)} til {round(goal['change_high'] * 100)})" \
+        assert f"+{change} procentpoint ({round(goal['change_low'] * 100)} til {round(goal['change_high'] * 100)})" \
             in _row(run["reports"], "04_maalopfoelgning", goal["name"])
 
 

@@ -59,7 +59,7 @@ def test_the_goals_table_and_the_sentence_write_the_same_difference():
     diff = stats.newcombe_difference(56, 98, 51, 100)
     table = change_text(GoalResult(goal, "Ikke nået", "", change=diff.difference,
                                    change_low=diff.ci_low, change_high=diff.ci_high))
-    assert table == "−6 pct.-point (−20 til 8)"
+    assert table == "−6 procentpoint (−20 til 8)"
     assert "forskel: −6 procentpoint; 95 %-konfidensinterval: −20 til 8" in stats.describe_share_change(
         56, 98, 51, 100, first="baseline", second="2022")
 
@@ -102,7 +102,7 @@ def test_the_key_figures_table_shows_a_bound_near_zero_with_a_decimal():
     from analyse.summary import KeyFigure, _trend_text
 
     figure = KeyFigure("k", "K", "as2007", "antal", ("2016H1",), (1.0,), trend=_trend(0.962, 0.928, 0.998, 0.03))
-    assert _trend_text(figure) == "−7 % pr. år (−14 til −0,4)"
+    assert _trend_text(figure) == "−4 % pr. halvår (−7 til −0,2)"
 
 
 def test_an_odds_ratio_bound_that_would_read_as_1_gets_a_third_decimal():

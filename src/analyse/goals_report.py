@@ -111,22 +111,22 @@ def _signed(value: float, decimals: int = 0) -> str:
 
 
 def change_text(result: GoalResult) -> str:
-    """'+22 pct.-point (11 til 33)' (interval in brackets where known), '−11' for counts, or '–'.
+    """'+22 procentpoint (11 til 33)' (interval in brackets where known), '−11' for counts, or '–'.
 
     Written as the goal's sentence writes it (:func:`analyse.stats.describe_share_change`): a
     point or bound that is not 0 gets a decimal rather than reading as 0.
 
     >>> g = Goal("x", "X", "sundhed", "centermål", "andel", "højere", 0.57, 0.6, baseline_n=98)
     >>> change_text(GoalResult(g, "Ikke nået", "", change=-0.0562, change_low=-0.162, change_high=0.058))
-    '−6 pct.-point (−16 til 6)'
+    '−6 procentpoint (−16 til 6)'
     >>> change_text(GoalResult(g, "Nået", "", change=0.12, change_low=0.003, change_high=0.24))
-    '+12 pct.-point (0,3 til 24)'
+    '+12 procentpoint (0,3 til 24)'
     """
     if result.change is None:
         return MISSING
     if not result.goal.is_share:
         return _signed(result.change)
-    text = f"{format_points(result.change, plus=True)} pct.-point"
+    text = f"{format_points(result.change, plus=True)} procentpoint"
     if result.change_low is not None:
         text += f" ({format_points(result.change_low)} til {format_points(result.change_high)})"
     return text

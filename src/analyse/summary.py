@@ -225,11 +225,13 @@ def _trend_text(figure: KeyFigure) -> str:
     from analyse.stats import ratio_bound_text
 
     if figure.unit == "antal":
-        change = trend.rate_ratio_year - 1
-        low, high = trend.ci_low_year - 1, trend.ci_high_year - 1
+        # Per half-year, as the sentence below the table and report 01 say it ("−7 % pr. år"
+        # beside "ca. 3 % pr. halvår" read as two different results).
+        change = trend.rate_ratio - 1
+        low, high = trend.ci_low - 1, trend.ci_high - 1
         # A bound that is not 0 keeps a decimal: "(−7 til 0)" beside "Faldet" would read as a contradiction.
         sign = lambda x: format_signed(x * 100, visible_decimals(x * 100))  # noqa: E731
-        return f"{sign(change)} % pr. år ({sign(low)} til {sign(high)})"
+        return f"{sign(change)} % pr. halvår ({sign(low)} til {sign(high)})"
     return (f"oddsratio {format_number(trend.odds_ratio, 2)} pr. {trend.unit} "
             f"({ratio_bound_text(trend.ci_low)} til {ratio_bound_text(trend.ci_high)})")
 
@@ -269,7 +271,7 @@ def key_figures_table(figures: list[KeyFigure], threshold: int = 5) -> pd.DataFr
 
 def key_figures_note(threshold: int = 5) -> str:
     return (
-        "Udviklingen er for antal den gennemsnitlige ændring pr. år over halvårene (log-lineær "
+        "Udviklingen er for antal den gennemsnitlige ændring pr. halvår (log-lineær "
         "Poisson-regression), for andele oddsratioen pr. halvår (logistisk regression). "
         "'Steget' og 'Faldet' bruges kun, hvor udviklingen er statistisk sikker. Andele vises med antal "
         f"afsluttede forløb (N; N{primary_marker(threshold)}: 1-{threshold - 1} forløb); "
