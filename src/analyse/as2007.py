@@ -174,4 +174,8 @@ SPEC = SourceSpec(
     personal_columns=("cpr",),
     date_and_number_columns=("start_raw", "end_raw", "hours_raw", "amount_raw"),
     describe=describe_as2007,
+    # One grant: the same person, type and start date in two files is one grant listed twice
+    # (a re-export, or an old extract beside a refreshed one where the grant has since ended).
+    identity_columns=("pseudonym", "ydelsestype", "start_date"),
+    identity_date="start_date",
 )

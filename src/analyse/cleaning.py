@@ -14,7 +14,12 @@ is common to all of them:
   accounts for every input row per file: ``rows_in = rows_clean + rows_rejected +
   duplicates_removed``;
 - writes rejected rows with the pseudonym, never the CPR number or the name, and
-  hides what a shifted row put in the wrong column (:func:`hide_misplaced_personal_data`).
+  hides what a shifted row put in the wrong column (:func:`hide_misplaced_personal_data`);
+- finds records that are in more than one file of the source (the same grant, episode
+  or named registration: :attr:`SourceSpec.identity_columns`), which exact duplicates
+  miss when an extract was exported twice or an old and a refreshed one lie side by
+  side. They are kept, as the contract removes exact duplicates only, and reported in
+  ``overlapping_files`` (:func:`overlapping_files`), for the analyst to remove a file.
 """
 
 from __future__ import annotations
@@ -75,6 +80,15 @@ class SourceSpec:
     file a value there with letters in it is hidden, since after a shifted row it
     may be a name (:func:`hide_misplaced_personal_data`). It has no default, so a
     new source has to say which of its columns these are.
+
+    ``identity_columns`` are output columns that together identify one record (a
+    grant, an episode, a named registration), ``identity_date`` the one of them
+    that dates it: a record found in two files is reported in ``overlapping_files``
+    (:func:`overlapping_files`). Rows with a missing value there (anonymous
+    registrations) have no identity; with ``anonymous_groups`` (e.g. the tilbud),
+    two files whose such rows cover the same days in the same group are reported
+    too. ``describe_duplicates`` receives the exact duplicates removed because
+    they repeat a row of their own file (raw text) and returns quality facts.
     """
 
     name: str
@@ -85,6 +99,10 @@ class SourceSpec:
     personal_columns: tuple[str, ...]
     date_and_number_columns: tuple[str, ...]
     describe: Callable[[pd.DataFrame, pd.DataFrame], dict] | None = None
+    identity_columns: tuple[str, ...] = ()
+    identity_date: str | None = None
+    anonymous_groups: tuple[str, ...] = ()
+    describe_duplicates: Callable[[pd.DataFrame], dict] | None = None
 
     def __post_init__(self) -> None:
         # A misspelt name would silently protect nothing: stop when the source is declared.
@@ -92,6 +110,15 @@ class SourceSpec:
         unknown = sorted((set(self.personal_columns) | set(self.date_and_number_columns)) - names)
         if unknown:
             raise ValueError(f"{self.name}: ukendte kolonner i kildens erklæring: {', '.join(unknown)}")
+        # (Likewise a misspelt identity would find no overlap, ever.)
+        outputs = set(self.output_columns)
+        unknown = sorted((set(self.identity_columns) | set(self.anonymous_groups)) - outputs)
+        if unknown:
+            raise ValueError(f"{self.name}: ukendte uddatakolonner i kildens identitet: {', '.join(unknown)}")
+        if bool(self.identity_columns) != (self.identity_date in self.identity_columns):
+            raise ValueError(f"{self.name}: identity_date skal være en af identity_columns")
+        if self.anonymous_groups and not self.identity_columns:
+            raise ValueError(f"{self.name}: anonymous_groups kræver identity_columns")
 
 
 @dataclass
@@ -265,21 +292,45 @@ def drop_exact_duplicates(raw: pd.DataFrame, columns: list[str]) -> tuple[pd.Dat
     >>> len(kept), counts.to_dict()
     (2, {'g': 1})
     """
-    duplicated = pd.Series(_duplicated_rows(raw, columns), index=raw.index)
+    duplicated, _ = find_exact_duplicates(raw, columns)
+    return _without(raw, duplicated)
+
+
+def _without(raw: pd.DataFrame, duplicated: np.ndarray) -> tuple[pd.DataFrame, pd.Series]:
     counts = raw.loc[duplicated, "source_file"].value_counts()
     return raw.loc[~duplicated].reset_index(drop=True), counts
 
 
-def _duplicated_rows(raw: pd.DataFrame, columns: list[str]) -> np.ndarray:
-    """``raw.duplicated(subset=columns, keep="first")`` as a boolean array, column by column.
+def find_exact_duplicates(raw: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Rows that repeat an earlier row exactly, and those of them that repeat a row of their own file.
+
+    (A repeat within a file is often a list that writes one line per anonymous visitor;
+    a repeat across files, a file copied. Both are removed; see :attr:`SourceSpec.describe_duplicates`.)
+
+    >>> raw = pd.DataFrame({"a": ["1", "1", "1", "2"], "source_file": ["f", "g", "g", "f"]})
+    >>> [m.tolist() for m in find_exact_duplicates(raw, ["a"])]
+    [[False, True, True, False], [False, False, True, False]]
+    >>> raw = pd.DataFrame({"a": ["1", "1", "2", "1"], "b": ["x", "y", "x", "x"], "source_file": "f"})
+    >>> find_exact_duplicates(raw, ["a", "b"])[0].tolist() == raw.duplicated(["a", "b"]).tolist()
+    True
+    """
+    rows, key = _duplicate_candidates(raw, columns)
+    duplicated = np.zeros(len(raw), dtype=bool)
+    within_file = np.zeros(len(raw), dtype=bool)
+    if key is not None and len(rows):
+        duplicated[rows[pd.Series(key).duplicated(keep="first").to_numpy()]] = True
+        # Only the few rows that share their values with another one are looked at again.
+        files = pd.factorize(raw["source_file"].iloc[rows])[0]
+        within_file[rows[pd.DataFrame({"key": key, "file": files}).duplicated(keep="first").to_numpy()]] = True
+    return duplicated, within_file
+
+
+def _duplicate_candidates(raw: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
+    """The rows that share all their values with another row, and a key per row saying which.
 
     After each column only rows that still share their values with another row stay
     candidates, so on a large extract the costly columns (amounts, nearly all distinct)
     are only compared for the few rows that agree on CPR, type and dates.
-
-    >>> raw = pd.DataFrame({"a": ["1", "1", "2", "1"], "b": ["x", "y", "x", "x"]})
-    >>> _duplicated_rows(raw, ["a", "b"]).tolist() == raw.duplicated(["a", "b"]).tolist()
-    True
     """
     rows = np.arange(len(raw))
     key = None
@@ -292,10 +343,7 @@ def _duplicated_rows(raw: pd.DataFrame, columns: list[str]) -> np.ndarray:
         key = codes if key is None else pd.factorize(key * (len(uniques) + 1) + codes)[0]
         shared = np.bincount(key)[key] > 1
         rows, key = rows[shared], key[shared]
-    duplicated = np.zeros(len(raw), dtype=bool)
-    if key is not None:
-        duplicated[rows[pd.Series(key).duplicated(keep="first").to_numpy()]] = True
-    return duplicated
+    return rows, key
 
 
 def _comparison_order(raw: pd.DataFrame, columns: list[str], sample_rows: int = 20_000) -> list[str]:
@@ -315,6 +363,131 @@ def _comparison_order(raw: pd.DataFrame, columns: list[str], sample_rows: int = 
     sample = raw.iloc[:: len(raw) // sample_rows]
     distinct = {column: sample[column].nunique() for column in columns}
     return sorted(columns, key=lambda c: (distinct[c] > 0.9 * len(sample), -distinct[c]))
+
+
+def overlapping_files(
+    clean: pd.DataFrame,
+    identity: tuple[str, ...],
+    date: str,
+    anonymous_groups: tuple[str, ...] = (),
+) -> list[dict]:
+    """Per pair of files (``source_file``): the records in both, and the days both cover anonymously.
+
+    A record is one value of the ``identity`` columns (rows with a missing value there
+    have none); ``rows`` counts the records found in both files (an extract written
+    twice: all of them). With ``anonymous_groups``, the rows without identity are
+    compared by their dates in each group (a tilbud): where both files have such rows
+    on a span of days, ``anonymous_rows`` counts those of both files in that span.
+    ``first_date``/``last_date`` span the ``date`` of the shared records and those days.
+    Nothing is removed: the analyst decides which file goes.
+
+    Work is on integer codes, one column at a time, keeping only the rows whose values
+    so far occur in more than one file (with one file per year, the dates alone rule
+    out nearly all); one file costs nothing.
+
+    >>> clean = pd.DataFrame({"p": ["a", "a", "b", "a", None, None, None],
+    ...                       "d": pd.to_datetime(["2019-01-02", "2019-01-09", "2019-01-02", "2019-01-02",
+    ...                                            "2019-01-05", "2019-01-04", "2019-01-10"]),
+    ...                       "t": ["X", "X", "X", "X", "X", "X", "X"],
+    ...                       "source_file": ["gl.csv", "gl.csv", "gl.csv", "ny.csv", "gl.csv", "ny.csv", "ny.csv"]})
+    >>> overlapping_files(clean, ("p", "d"), "d", ("t",))  # doctest: +NORMALIZE_WHITESPACE
+    [{'files': ['gl.csv', 'ny.csv'], 'rows': 1, 'first_date': '2019-01-02', 'last_date': '2019-01-05',
+      'anonymous_rows': 1}]
+    """
+    if clean.empty:
+        return []
+    file_codes, files = pd.factorize(clean["source_file"])  # (in the order the files were read)
+    if len(files) < 2:
+        return []
+    file_codes = file_codes.astype(np.int64)
+    dates = clean[date].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    identified = np.ones(len(clean), dtype=bool)
+    for column in identity:
+        identified &= clean[column].notna().to_numpy()
+    found: dict[tuple[int, int], dict] = {}
+
+    def entry(a: int, b: int) -> dict:
+        return found.setdefault((a, b), {"rows": 0, "first": None, "last": None, "anonymous_rows": 0})
+
+    def widen(item: dict, first: int, last: int) -> None:
+        item["first"] = first if item["first"] is None else min(item["first"], first)
+        item["last"] = last if item["last"] is None else max(item["last"], last)
+
+    # Records: the date first (integers, and the column that tells files apart soonest).
+    rows = np.flatnonzero(identified)
+    key = None
+    for column in [date, *(c for c in identity if c != date)]:
+        if not len(rows):
+            break
+        if column == date:  # (days since the first one: codes without a hash table)
+            days = dates[rows] // 86_400_000_000_000
+            codes, n_codes = days - days.min(), int(days.max() - days.min()) + 1
+        else:
+            codes, uniques = pd.factorize(clean[column].iloc[rows])
+            n_codes = len(uniques)
+        key = codes if key is None else pd.factorize(key * (n_codes + 1) + codes)[0]
+        shared = _files_per_key(key, file_codes[rows], len(files))[key] > 1
+        rows, key = rows[shared], key[shared]
+    if len(rows):
+        records = pd.DataFrame({"key": key, "file": file_codes[rows], "date": dates[rows]})
+        records = records.drop_duplicates(["key", "file"])
+        pairs = records.merge(records[["key", "file"]], on="key", suffixes=("", "_other"))
+        pairs = pairs[pairs["file"] < pairs["file_other"]]
+        summary = pairs.groupby(["file", "file_other"]).agg(rows=("key", "size"), first=("date", "min"),
+                                                            last=("date", "max"))
+        for (a, b), r in summary.iterrows():
+            item = entry(int(a), int(b))
+            item["rows"] = int(r["rows"])
+            widen(item, int(r["first"]), int(r["last"]))
+
+    # Rows without identity: the days each file covers per group, where two files share some.
+    anonymous = np.flatnonzero(~identified)
+    if anonymous_groups and len(anonymous):
+        group = np.zeros(len(anonymous), dtype=np.int64)
+        for column in anonymous_groups:
+            codes, uniques = pd.factorize(clean[column].iloc[anonymous], use_na_sentinel=False)
+            group = pd.factorize(group * (len(uniques) + 1) + codes)[0]
+        f, d = file_codes[anonymous], dates[anonymous]
+        order = np.lexsort((d, f, group))
+        group, f, d = group[order], f[order], d[order]
+        block = group * len(files) + f
+        starts = np.flatnonzero(np.r_[True, block[1:] != block[:-1]])
+        ends = np.r_[starts[1:], len(block)]
+        spans = pd.DataFrame({"group": group[starts], "file": f[starts], "start": starts, "end": ends,
+                              "first": d[starts], "last": d[ends - 1]})
+        pairs = spans.merge(spans, on="group", suffixes=("", "_other"))
+        pairs = pairs[(pairs["file"] < pairs["file_other"])]
+        low = np.maximum(pairs["first"], pairs["first_other"])
+        high = np.minimum(pairs["last"], pairs["last_other"])
+        pairs = pairs.assign(low=low, high=high)[low <= high]
+        for r in pairs.itertuples(index=False):
+            inside = sum(int(np.searchsorted(d[s:e], r.high, side="right") - np.searchsorted(d[s:e], r.low))
+                         for s, e in ((r.start, r.end), (r.start_other, r.end_other)))
+            item = entry(int(r.file), int(r.file_other))
+            item["anonymous_rows"] += inside
+            widen(item, int(r.low), int(r.high))
+
+    def day(value: int) -> str:
+        return str(pd.Timestamp(value).date())
+
+    out = []
+    for (a, b), item in sorted(found.items()):
+        record = {"files": [str(files[a]), str(files[b])], "rows": item["rows"],
+                  "first_date": day(item["first"]), "last_date": day(item["last"])}
+        if anonymous_groups:
+            record["anonymous_rows"] = item["anonymous_rows"]
+        out.append(record)
+    return out
+
+
+def _files_per_key(key: np.ndarray, file_codes: np.ndarray, n_files: int) -> np.ndarray:
+    """How many different files each key (dense codes) occurs in.
+
+    >>> _files_per_key(np.array([0, 0, 1, 1, 2]), np.array([0, 1, 1, 1, 0]), 2).tolist()
+    [2, 1, 1]
+    """
+    pairs = pd.unique(key.astype(np.int64) * n_files + file_codes)
+    return np.bincount(pairs // n_files, minlength=int(key.max()) + 1 if len(key) else 0)
 
 
 def _file_account(table: RawTable) -> dict:
@@ -342,7 +515,8 @@ def clean_source(spec: SourceSpec, files: list[Path], context: CleanContext) -> 
         # Rows of files without columns outside the contract have none to compare there.
         raw[OTHER_CELLS] = raw[OTHER_CELLS].fillna("")
         compared = [*contract_columns, OTHER_CELLS]
-    deduplicated, duplicate_counts = drop_exact_duplicates(raw, compared)
+    duplicated, repeated_in_file = find_exact_duplicates(raw, compared)
+    deduplicated, duplicate_counts = _without(raw, duplicated)
 
     processed = spec.clean(deduplicated, context)
     if REASON not in processed:
@@ -398,6 +572,12 @@ def clean_source(spec: SourceSpec, files: list[Path], context: CleanContext) -> 
     }
     if spec.describe is not None:
         quality.update(spec.describe(clean, rejected))
+    if spec.describe_duplicates is not None:
+        quality.update(spec.describe_duplicates(raw.loc[repeated_in_file]))
+    if spec.identity_columns:
+        # (One file, the common case, has nothing to compare.)
+        quality["overlapping_files"] = overlapping_files(
+            clean, spec.identity_columns, spec.identity_date, spec.anonymous_groups) if len(tables) > 1 else []
     return SourceResult(name=spec.name, clean=clean, rejected=rejected, quality=quality)
 
 

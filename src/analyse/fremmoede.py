@@ -314,6 +314,25 @@ def describe_fremmoede(clean: pd.DataFrame, rejected: pd.DataFrame) -> dict:
     }
 
 
+def describe_duplicates(repeated: pd.DataFrame) -> dict:
+    """Exact duplicates removed within one file that are anonymous rows (the contract counts them once).
+
+    A list that writes one line per anonymous visitor (``05-02-2019;NADA;;`` three times)
+    loses all but one of them as exact duplicates; the analyst is told how many, and that
+    ``Antal`` is the way to write several anonymous visits.
+
+    >>> rows = pd.DataFrame({"deltager": ["", "Anonym", "Bo"], "source_file": ["a.csv", "b.csv", "a.csv"]})
+    >>> describe_duplicates(rows)
+    {'anonymous_duplicates_removed': 2, 'anonymous_duplicates_by_file': {'a.csv': 1, 'b.csv': 1}}
+    """
+    anonymous = map_distinct(repeated["deltager"].fillna(""), normalise_participant, dtype=object).isna()
+    by_file = repeated.loc[anonymous, "source_file"].value_counts().sort_index()
+    return {
+        "anonymous_duplicates_removed": int(anonymous.sum()),
+        "anonymous_duplicates_by_file": {str(k): int(v) for k, v in by_file.items()},
+    }
+
+
 # --- tables as the reports show them ----------------------------------------------------------
 
 
@@ -719,4 +738,10 @@ SPEC = SourceSpec(
     personal_columns=("deltager",),
     date_and_number_columns=("date_raw", "antal_raw"),
     describe=describe_fremmoede,
+    # A named registration: the same participant, day and tilbud. Anonymous rows have no
+    # identity; two files with anonymous rows on the same days of a tilbud are reported instead.
+    identity_columns=("pseudonym", "date", "tilbud"),
+    identity_date="date",
+    anonymous_groups=("tilbud",),
+    describe_duplicates=describe_duplicates,
 )

@@ -54,7 +54,7 @@ def quality_hints(name: str, quality: dict, out_dir: Path, mappings_dir: Path | 
     ['afviste rækker og årsager: ud/as2007_afviste.csv', 'ukendte ydelsestyper: 2 (på 4 rækker, se kvalitet.json); tilføj dem i m/ydelsestype.csv']
     """
     mappings_dir = config.USER_MAPPINGS_DIR if mappings_dir is None else Path(mappings_dir)
-    hints = []
+    hints = overlap_warnings(name, quality)
     if quality.get("rows_rejected"):
         hints.append(f"afviste rækker og årsager: {Path(out_dir) / f'{name}_afviste.csv'}")
     if name in UNKNOWN_VALUES:
@@ -63,7 +63,60 @@ def quality_hints(name: str, quality: dict, out_dir: Path, mappings_dir: Path | 
         if unknown:
             hints.append(f"{what}: {len(unknown)} (på {sum(unknown.values())} rækker, se kvalitet.json); "
                          f"tilføj dem i {mappings_dir / f'{mapping}.csv'}")
+    repeated = quality.get("anonymous_duplicates_removed") or 0
+    if repeated:
+        files = ", ".join(f"{file}: {n}" for file, n in (quality.get("anonymous_duplicates_by_file") or {}).items())
+        hints.append(f"ADVARSEL: {repeated} ens anonyme rækker er talt som dubletter"
+                     + (f" ({files})" if files else "") + "; brug kolonnen Antal til flere anonyme besøg på én række")
     return hints
+
+
+# Per source: what one record of its ``overlapping_files`` is (see SourceSpec.identity_columns).
+RECORDS = {
+    "as2007": "bevillinger (samme person, ydelsestype og startdato)",
+    "fremmoede": "navngivne registreringer (samme deltager, dato og tilbud)",
+    "rusmiddel": "behandlingsforløb (samme person, rusmiddel og startdato)",
+}
+
+
+def _day(iso: str | None) -> str:
+    """``2019-01-31`` as ``31-01-2019``."""
+    return "-".join(reversed(str(iso).split("-"))) if iso else "?"
+
+
+def overlap_warnings(name: str, quality: dict) -> list[str]:
+    """A warning per pair of files that hold the same records (``overlapping_files`` in kvalitet.json).
+
+    File names are as kvalitet.json gives them (a CPR-like number in a name is hidden there).
+
+    >>> q = {"overlapping_files": [{"files": ["gl.csv", "ny.csv"], "rows": 144,
+    ...                             "first_date": "2019-01-02", "last_date": "2019-06-28"}]}
+    >>> print(overlap_warnings("as2007", q)[0])  # doctest: +NORMALIZE_WHITESPACE
+    ADVARSEL: gl.csv og ny.csv har 144 bevillinger (samme person, ydelsestype og startdato) til fælles
+    (02-01-2019 til 28-06-2019), og de tælles nu to gange. Et udtræk, der er gemt to gange (fx også som xlsx),
+    eller et gammelt og et nyt udtræk side om side giver dette: fjern den ældste af filerne fra mappen
+    og rens igen (se overlapping_files i kvalitet.json).
+    """
+    warnings = []
+    for overlap in quality.get("overlapping_files") or []:
+        first, second = overlap["files"]
+        rows, anonymous = overlap.get("rows", 0), overlap.get("anonymous_rows", 0)
+        span = f"{_day(overlap.get('first_date'))} til {_day(overlap.get('last_date'))}"
+        found = []
+        if rows:
+            found.append(f"{rows} {RECORDS.get(name, 'rækker')} til fælles")
+        if anonymous:
+            found.append(f"{anonymous} anonyme rækker på dage, som begge filer dækker for samme tilbud")
+        if not found:
+            continue
+        counted = "de tælles nu to gange" if rows else "de kan være talt to gange"
+        warnings.append(
+            f"ADVARSEL: {first} og {second} har {' og '.join(found)} ({span}), og {counted}. "
+            "Et udtræk, der er gemt to gange (fx også som xlsx), eller et gammelt og et nyt udtræk side om side "
+            "giver dette: fjern den ældste af filerne fra mappen og rens igen (se overlapping_files i kvalitet.json)."
+            + ("" if rows else " Er det to forskellige lister for samme tilbud, er der intet at gøre.")
+        )
+    return warnings
 
 
 @dataclass

@@ -169,6 +169,10 @@ SPEC = SourceSpec(
     personal_columns=("cpr",),
     date_and_number_columns=("start_raw", "end_raw"),
     describe=describe_rusmiddel,
+    # One episode: the same person, rusmiddel and start date (its end and status may have
+    # changed between an old and a new extract).
+    identity_columns=("pseudonym", "rusmiddel", "start_date"),
+    identity_date="start_date",
 )
 
 
