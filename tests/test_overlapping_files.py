@@ -242,7 +242,9 @@ def test_clean_command_warns_about_the_overlap_and_exits_0(tmp_path):
                           capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     assert ("ADVARSEL: as2007_gammel.csv og as2007_ny.csv har 3 bevillinger (samme person, ydelsestype og "
-            "startdato) til fælles (03-01-2019 til 05-01-2019), og de tælles nu to gange.") in done.stdout
+            "startdato) til fælles (03-01-2019 til 05-01-2019), og personer tælles kun én gang, men en "
+            "bevilling, der er åben i den ene fil og afsluttet i den anden, holder personen med i tallene "
+            "for længe.") in done.stdout
     assert "fjern den ældste af filerne" in done.stdout
     assert "ADVARSEL: 2 ens anonyme rækker er talt som dubletter (liste.csv: 2)" in done.stdout
     assert cpr(0) not in done.stdout + done.stderr

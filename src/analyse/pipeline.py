@@ -79,6 +79,15 @@ RECORDS = {
 }
 
 
+# What a record in two files does to the indicators. AS2007's indicators count distinct persons,
+# so a grant read twice is harmless unless the two copies differ: an old extract's open grant
+# beside the refreshed, ended one keeps the person counted for too long.
+COUNTED_TWICE = {
+    "as2007": "personer tælles kun én gang, men en bevilling, der er åben i den ene fil og afsluttet i "
+              "den anden, holder personen med i tallene for længe",
+}
+
+
 def _day(iso: str | None) -> str:
     """``2019-01-31`` as ``31-01-2019``."""
     return "-".join(reversed(str(iso).split("-"))) if iso else "?"
@@ -93,7 +102,8 @@ def overlap_warnings(name: str, quality: dict) -> list[str]:
     ...                             "first_date": "2019-01-02", "last_date": "2019-06-28"}]}
     >>> print(overlap_warnings("as2007", q)[0])  # doctest: +NORMALIZE_WHITESPACE
     ADVARSEL: gl.csv og ny.csv har 144 bevillinger (samme person, ydelsestype og startdato) til fælles
-    (02-01-2019 til 28-06-2019), og de tælles nu to gange. Et udtræk, der er gemt to gange (fx også som xlsx),
+    (02-01-2019 til 28-06-2019), og personer tælles kun én gang, men en bevilling, der er åben i den ene fil
+    og afsluttet i den anden, holder personen med i tallene for længe. Et udtræk, der er gemt to gange (fx også som xlsx),
     eller et gammelt og et nyt udtræk side om side giver dette: fjern den ældste af filerne fra mappen
     og rens igen (se overlapping_files i kvalitet.json).
     """
@@ -109,7 +119,7 @@ def overlap_warnings(name: str, quality: dict) -> list[str]:
             found.append(f"{anonymous} anonyme rækker på dage, som begge filer dækker for samme tilbud")
         if not found:
             continue
-        counted = "de tælles nu to gange" if rows else "de kan være talt to gange"
+        counted = (COUNTED_TWICE.get(name, "de tælles nu to gange") if rows else "de kan være talt to gange")
         warnings.append(
             f"ADVARSEL: {first} og {second} har {' og '.join(found)} ({span}), og {counted}. "
             "Et udtræk, der er gemt to gange (fx også som xlsx), eller et gammelt og et nyt udtræk side om side "
