@@ -38,6 +38,11 @@ show the status either: they show **Ikke vist** (:data:`NOT_SHOWN`), never a sta
 :func:`judge` returns. "Nået" against a target of 60 % on 3 episodes would say that
 at least 2 of the 3 reached the outcome. The status is still judged and kept in
 :class:`GoalResult`; :func:`analyse.goals_report.shown_status` decides what is shown.
+
+A treatment-outcome goal's value is a figure report 03 publishes too (a year's share and its
+episodes). :func:`evaluate_goals` marks it where 03, with its default periods on the same
+episodes, hides it, or where the goal's window would let a reader work out a cell 03 hides
+(:func:`follow_report_03`); the reports then show it as any hidden value.
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from os import PathLike
 from pathlib import Path
@@ -93,8 +98,9 @@ def status_rules(threshold: int = 5) -> str:
         "for perioden.\n"
         f"- **{NOT_SHOWN}:** værdien vises ikke af hensyn til fortroligheden: den bygger på under "
         f"{threshold} forløb, er et antal under {threshold}, eller ville afsløre, at 1-{threshold - 1} "
-        "nåede (eller ikke nåede) resultatet. Så vises status heller ikke, for den ville fortælle, om de "
-        "få nåede resultatet eller ej.\n\n"
+        "nåede (eller ikke nåede) resultatet, alene eller sammen med tallene i rapporten om "
+        "behandlingsresultaterne i Rusmiddelcenter Randers. Så vises status heller ikke, for den ville "
+        "fortælle, om de få nåede resultatet eller ej.\n\n"
         "Status vurderes på værdierne selv, som aftalen gør. Om en ændring kan skyldes tilfældigheder, "
         "viser konfidensintervallerne ved siden af."
     )
@@ -200,6 +206,9 @@ class GoalResult:
     change_low: float | None = None
     change_high: float | None = None
     deadline_passed: bool = field(default=False)
+    # The report that publishes the same figure hides it (a treatment-outcome goal and report 03),
+    # or showing it would let a reader work out a cell that report hides: see follow_report_03.
+    hidden_in_source_report: bool = field(default=False)
 
 
 # --- loading and validation -------------------------------------------------------------------
@@ -637,14 +646,50 @@ def evaluate_goals(
     min_n: int = 5,
     confidence: float = 0.95,
 ) -> list[GoalResult]:
-    """:func:`evaluate_goal` for every goal, in the file's order."""
-    return [evaluate_goal(g, indicators, status_date, episodes, min_n, confidence) for g in goals]
+    """:func:`evaluate_goal` for every goal, in the file's order, with the treatment-outcome goals
+    marked where report 03 hides their value (:func:`follow_report_03`; ``min_n`` is the
+    reports' disclosure threshold)."""
+    results = [evaluate_goal(g, indicators, status_date, episodes, min_n, confidence) for g in goals]
+    return follow_report_03(results, status_date, episodes, min_n)
+
+
+def follow_report_03(
+    results: list[GoalResult], status_date, episodes: pd.DataFrame | None, threshold: int = 5,
+) -> list[GoalResult]:
+    """``results`` with :attr:`GoalResult.hidden_in_source_report` set where a goal's value is a
+    figure of report 03 (the treatment outcomes, :data:`analyse.rusmiddel_report.GOAL_INDICATORS`)
+    that 03, run with its default periods on the same ``episodes``, hides, or that would let a
+    reader work out a cell 03 hides (:func:`analyse.rusmiddel_report.window_hidden`).
+
+    Report 03 hides 2021's share where it is the second cell that keeps 2020's 3 of 20 from being
+    read off "2020–2021: 36 % of 50"; "50 %, N=30" for 2021 here would give the 3 away. Reports 04
+    and 00 show such a goal as they show any hidden value: "–" and "Ikke vist"
+    (:func:`analyse.goals_report.shown_status`). Without episodes there is no report 03 to follow.
+    """
+    from analyse.rusmiddel import SUBSTANCES
+    from analyse.rusmiddel_report import GOAL_INDICATORS, goal_cells, protected_periods, window_hidden
+
+    def follows(r: GoalResult) -> bool:
+        s = r.goal.source
+        return r.current is not None and s is not None and s.indicator in GOAL_INDICATORS and s.group in SUBSTANCES
+
+    if episodes is None or not any(follows(r) for r in results):
+        return results
+    protected = protected_periods(episodes, threshold)
+    out = []
+    for r in results:
+        if follows(r):
+            window, _ = current_window(r.goal.source.window, status_date)
+            if window_hidden(window, goal_cells(protected, r.goal.source.indicator, r.goal.source.group)):
+                r = replace(r, hidden_in_source_report=True)
+        out.append(r)
+    return out
 
 
 RESULT_COLUMNS = [
     "id", "name", "theme", "kind", "unit", "direction", "baseline", "baseline_period", "baseline_n",
     "target", "deadline", "indicator", "group", "period", "value", "n", "successes", "ci_low", "ci_high",
-    "change", "change_low", "change_high", "status", "reason",
+    "change", "change_low", "change_high", "status", "reason", "hidden_in_source_report",
 ]
 
 
@@ -663,7 +708,7 @@ def results_frame(results: list[GoalResult]) -> pd.DataFrame:
             "n": c.n if c else None, "successes": c.successes if c else None,
             "ci_low": c.ci_low if c else None, "ci_high": c.ci_high if c else None,
             "change": r.change, "change_low": r.change_low, "change_high": r.change_high,
-            "status": r.status, "reason": r.reason,
+            "status": r.status, "reason": r.reason, "hidden_in_source_report": r.hidden_in_source_report,
         })
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)
 

@@ -3,8 +3,10 @@
 The goals and the status rules live in :mod:`analyse.goals`; this module puts
 them in the form a report shows, with Danish numbers and the disclosure rules of
 the other reports (no count from 1 to 4 about persons; no share that would
-reveal one). Where a goal's current value is hidden, its status is not shown
-either (:func:`shown_status`): in the table, the sentences, the lists and the chart.
+reveal one), and a treatment-outcome goal's value hidden where report 03 hides the same
+figure (:func:`analyse.goals.follow_report_03`). Where a goal's current value is hidden, its
+status is not shown either (:func:`shown_status`): in the table, the sentences, the lists and
+the chart.
 """
 
 from __future__ import annotations
@@ -140,15 +142,20 @@ def _small_count(result: GoalResult, threshold: int) -> bool:
 
 def _hidden(result: GoalResult, threshold: int) -> bool:
     """True when the current value must not be shown: too few cases, a share that reveals 1–4,
-    or a count of 1–4.
+    a count of 1–4, or a figure the report that publishes it hides (report 03 for the treatment
+    outcomes, :func:`analyse.goals.follow_report_03`), where showing it here could undo that.
 
     >>> g = Goal("x", "X", "sundhed", "centermål", "andel", "højere", 0.47, 0.6)
     >>> from analyse.goals import CurrentValue
     >>> [_hidden(GoalResult(g, "Nået", "", CurrentValue(s / n, "2022", n, s)), 5) for s, n in ((2, 3), (48, 50), (30, 50))]
     [True, True, False]
+    >>> _hidden(GoalResult(g, "Nået", "", CurrentValue(0.5, "2021", 30, 15), hidden_in_source_report=True), 5)
+    True
     """
     c = result.current
     if _small_count(result, threshold):
+        return True
+    if c is not None and result.hidden_in_source_report:
         return True
     if c is None or c.n is None:
         return False
@@ -239,7 +246,8 @@ def goals_table_note(threshold: int = 5, intervals: bool = True) -> str:
         )
     return text + (
         f"–: ingen værdi, eller værdien vises ikke, fordi den bygger på under {threshold} forløb "
-        f"eller ville afsløre et tal under {threshold}. {NOT_SHOWN}: status vises heller ikke, hvor "
+        f"eller ville afsløre et tal under {threshold} (alene eller sammen med tallene i rapporten om "
+        f"behandlingsresultaterne i Rusmiddelcenter Randers). {NOT_SHOWN}: status vises heller ikke, hvor "
         "værdien ikke vises, for den ville fortælle, om de få nåede resultatet."
     )
 

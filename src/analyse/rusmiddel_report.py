@@ -112,18 +112,160 @@ DEFAULT_BASELINE = ("2017-12-01", "2018-05-31")
 DEFAULT_COMPARISON = ("2020-01-01", "2021-12-31")
 
 
+def _report_03_tables(episodes: pd.DataFrame) -> list[pd.DataFrame]:
+    """The outcome tables report 03 shows with its default periods: baseline and comparison
+    period, years, half-years (as in its notebook, which protects them in one call)."""
+    from analyse.rusmiddel import episode_periods
+
+    half_years, years = episode_periods(episodes)
+    return [outcome_table(episodes, [DEFAULT_BASELINE, DEFAULT_COMPARISON]), outcome_table(episodes, years),
+            outcome_table(episodes, half_years)]
+
+
 def protected_half_years(episodes: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
     """The half-year outcome table as report 03 publishes it (with its default periods).
 
     So that report 00, showing the same half-years' shares and episode counts, hides what 03
     hides: a count shown in one and hidden in the other could be worked out from a year's total.
     """
-    from analyse.rusmiddel import episode_periods
+    return protect_outcomes(_report_03_tables(episodes), threshold)[2]
 
-    half_years, years = episode_periods(episodes)
-    tables = [outcome_table(episodes, [DEFAULT_BASELINE, DEFAULT_COMPARISON]), outcome_table(episodes, years),
-              outcome_table(episodes, half_years)]
-    return protect_outcomes(tables, threshold)[2]
+
+def protected_periods(episodes: pd.DataFrame, threshold: int = 5) -> pd.DataFrame:
+    """Every outcome cell report 03 publishes (with its default periods), as :func:`protect_outcomes`
+    decides it: baseline and comparison period, years and half-years in one table.
+
+    Reports 04 and 00 show the same figures as goal values (:func:`goal_cells`, :func:`window_hidden`).
+    Empty where no episode has ended (report 03 has no periods then).
+    """
+    if episodes["end_date"].dropna().empty:
+        return pd.DataFrame(columns=["period", "group", "n", *_DISCLOSURE_COLUMNS])
+    return pd.concat(protect_outcomes(_report_03_tables(episodes), threshold), ignore_index=True)
+
+
+# Goal indicators (analyse.goals) that are figures report 03 publishes per period, and the
+# column of protect_outcomes saying that 03 hides the figure (n_hidden: the episodes).
+GOAL_INDICATORS = {
+    "andel_reduktion_eller_ophoer": "share_hidden",
+    "andel_national_maal": "national_hidden",
+    "antal_afsluttede_forloeb": "n_hidden",
+}
+
+
+def goal_cells(protected: pd.DataFrame, indicator: str, group: str) -> list[tuple]:
+    """Report 03's cells for the figure a goal shows: ``(period, hidden, hides_any)`` per period.
+
+    ``protected`` is :func:`protected_periods`. ``hidden``: 03 hides this figure for the period
+    (the share, or for a count goal the number of episodes); ``hides_any``: 03 hides some count
+    of the period (either measure). A period without episodes hides nothing: its share is
+    missing, not suppressed. Empty for a goal that is not a figure of report 03.
+
+    >>> p = pd.DataFrame({"period": ["2021", "2021", "2022"], "group": ["Alkohol", "Stof", "Alkohol"],
+    ...                   "n": [30, 40, 0], "n_shown": [30, 40, 0], "share_hidden": [True, False, True],
+    ...                   "national_hidden": [False, False, True]})
+    >>> goal_cells(p, "andel_national_maal", "Alkohol")
+    [('2021', False, True), ('2022', False, False)]
+    >>> goal_cells(p, "antal_afsluttede_forloeb", "Stof"), goal_cells(p, "kontakter_pr_tilbud", "Stof")
+    ([('2021', False, False)], [])
+    """
+    column = GOAL_INDICATORS.get(indicator)
+    if column is None or protected.empty:
+        return []
+    rows = protected[protected["group"] == group]
+    cells = []
+    for r in rows.itertuples(index=False):
+        some = r.n > 0
+        n_hidden = isinstance(r.n_shown, str)
+        flags = {"share_hidden": bool(r.share_hidden) and some, "national_hidden": bool(r.national_hidden) and some,
+                 "n_hidden": n_hidden}
+        cells.append((r.period, flags[column], any(flags.values())))
+    return cells
+
+
+def _overlap(a: tuple, b: tuple) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def _is_half_year(start: pd.Timestamp, end: pd.Timestamp) -> bool:
+    return start.day == 1 and start.month in (1, 7) and end == start + pd.DateOffset(months=6) - pd.Timedelta(days=1)
+
+
+def _on_half_years(start: pd.Timestamp, end: pd.Timestamp) -> bool:
+    """True for a period of whole half-years (a half-year, a year, 2020–2021)."""
+    after = end + pd.Timedelta(days=1)
+    return start.day == 1 and start.month in (1, 7) and after.day == 1 and after.month in (1, 7)
+
+
+def window_hidden(window, cells: list[tuple]) -> bool:
+    """True where a goal's value for ``window`` must not be shown beside report 03's tables.
+
+    ``window`` is the goal's period (:func:`analyse.goals.current_window`: ``'2021'``,
+    ``'2021H2'`` or a pair of dates); ``cells`` are 03's cells for the same figure
+    (:func:`goal_cells`). The value (and its N) is shown only where it adds nothing a reader
+    could combine with 03's figures to work out a cell 03 hides:
+
+    1. the window is a period 03 publishes: 03's decision (a share 03 hides as a secondary
+       cell must not reappear here, with 2020–2021 it gives the hidden 2020 away);
+    2. the window is a run of periods 03 shows (12 months from July = two half-years): it is
+       their sum, which a reader has already;
+    3. otherwise the window tells something 03 does not, about parts of half-years. It is
+       hidden where it overlaps a half-year that a hidden cell of 03 overlaps ("touched"), or
+       that the baseline period (which cuts 2017H2 and 2018H1) links to one: a window of
+       Jul.–Nov. 2017 and one of June 2018 (another goal, another status date) take both
+       halves off a hidden baseline. A window that touches only untouched half-years is
+       shown: every half-year it overlaps is shown in 03, so what it tells about their parts
+       cannot be carried over to a hidden cell (every 03 period that reaches a hidden cell
+       meets untouched half-years only as whole half-years, whose totals 03 shows).
+
+    >>> cells = [("2020H1", True, True), ("2020H2", True, True), ("2021H1", False, False),
+    ...          ("2021H2", False, False), ("2020", False, False), ("2021", False, False),
+    ...          ("2020-2021", False, False)]
+    >>> window_hidden("2020H2", cells), window_hidden("2020", cells)  # 03's own decision
+    (True, False)
+    >>> window_hidden(("2021-01-01", "2021-12-31"), cells)  # the year 2021, as 12 months
+    False
+    >>> window_hidden(("2020-07-01", "2021-06-30"), cells)  # 2020H2 + 2021H1: minus 2021H1 is 2020H2
+    True
+    >>> window_hidden(("2020-10-01", "2021-09-30"), cells)  # a part of the hidden 2020H2
+    True
+    >>> window_hidden(("2021-04-01", "2022-03-31"), cells)  # parts of 2021's shown half-years only
+    False
+
+    A hidden half-year under the baseline period reaches the other half-year the baseline cuts:
+
+    >>> cells = [("2017H2", True, True), ("2018H1", False, False), ("2018H2", False, False),
+    ...          (("2017-12-01", "2018-05-31"), False, False)]
+    >>> window_hidden(("2018-06-01", "2018-06-30"), cells)  # baseline − (2018H1 − June) = Dec. 2017
+    True
+    >>> window_hidden(("2018-08-01", "2019-01-31"), cells)
+    False
+    >>> window_hidden("2021", [])  # not a figure of report 03
+    False
+    """
+    from analyse.rusmiddel import period_bounds
+
+    if not cells:
+        return False
+    span = period_bounds(window)
+    bounds = [(period, period_bounds(period), hidden, hides_any) for period, hidden, hides_any in cells]
+    for _, cell, hidden, _ in bounds:
+        if cell == span:
+            return hidden
+    if _tilings(window, [period for period, _, hidden, _ in bounds if not hidden]):
+        return False
+    halves = [cell for _, cell, _, _ in bounds if _is_half_year(*cell)]
+    hiding = [cell for _, cell, _, hides_any in bounds if hides_any]
+    touched = {h for h in halves if any(_overlap(h, cell) for cell in hiding)}
+    across = [cell for _, cell, _, _ in bounds if not _on_half_years(*cell)]  # the baseline period
+    grown = True
+    while grown:
+        grown = False
+        for cell in across:
+            if any(_overlap(cell, h) for h in touched):
+                more = {h for h in halves if _overlap(cell, h)} - touched
+                touched |= more
+                grown = grown or bool(more)
+    return any(_overlap(span, cell) for cell in [*touched, *hiding])
 
 
 def _with_disclosure(rows: pd.DataFrame, threshold: int) -> pd.DataFrame:
