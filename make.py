@@ -12,6 +12,7 @@ Only the standard library is used here, since this runs before anything is insta
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import subprocess
 import sys
@@ -23,7 +24,6 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".installed-from"
-SOURCES = ("as2007", "fremmoede", "rusmiddel")
 
 
 def _install_fingerprint() -> str:
@@ -44,10 +44,25 @@ def ensure_environment() -> None:
         STAMP.write_text(_install_fingerprint())
 
 
+def _analyse_config():
+    """src/analyse/config.py, loaded on its own: it needs only the standard library (the package needs pandas)."""
+    spec = importlib.util.spec_from_file_location("_analyse_config", ROOT / "src" / "analyse" / "config.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _has_extracts(raw: Path) -> bool:
+    """Whether a source folder holds a file analyse.readers.list_extracts would list (same suffixes).
+
+    An unreadable spreadsheet (.xls) counts: the build then says how to save it, where writing
+    the sample beside it would be refused.
+    """
+    config = _analyse_config()
+    suffixes = (*config.READABLE_SUFFIXES, *config.UNREADABLE_SPREADSHEETS)
     return any(
-        p.is_file() and p.suffix.lower() in {".csv", ".xlsx", ".txt"} and p.name != "README.md"
-        for source in SOURCES
+        p.is_file() and p.suffix.lower() in suffixes and not p.name.startswith((".", "~$"))
+        for source in config.SOURCES
         for p in (raw / source).glob("*")
     )
 

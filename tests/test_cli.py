@@ -116,3 +116,15 @@ def test_command_line_mistakes_are_answered_in_danish():
         assert result.stderr.startswith("brug: analyse"), result.stderr
         assert expected in result.stderr, result.stderr
     assert "vis denne hjælp og afslut" in analyse("build", "--help").stdout
+
+
+def test_sample_refuses_a_folder_with_real_extracts(tmp_path):
+    real = write_csv(tmp_path / "raw" / "as2007" / "as2007_2018.csv",
+                     ["CPR;Ydelsestype;Startdato;Slutdato", "010190-1234;§ 85 bostøtte timetakst;01-01-2018;"])
+    before = real.read_bytes()
+    result = analyse("sample", "--out", str(tmp_path / "raw"))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"analyse: fejl: mappen {tmp_path / 'raw'} har allerede udtræk, som ikke er eksempeldata (as2007/as2007_2018.csv); "
+        "eksempeldata skrives ikke ind imellem rigtige udtræk. Vælg en tom mappe med --out; intet er ændret"]
+    assert real.read_bytes() == before and sorted(p.name for p in (tmp_path / "raw").rglob("*")) == ["as2007", "as2007_2018.csv"]

@@ -433,3 +433,48 @@ def test_negative_seed_is_refused(tmp_path):
 
     with pytest.raises(AnalyseError):
         write_sample(tmp_path, seed=-1)
+
+
+# --- never beside real extracts ---------------------------------------------------------------
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("real", ["as2007/as2007_2018.csv", "as2007/bevillinger.xlsm", "rusmiddel/forloeb.tsv",
+                                  "AS2007/bevillinger.csv", "fremmøde/uge 12.csv", "bevillinger.csv",
+                                  "as2007/gammel.xls"])
+def test_a_folder_with_real_extracts_is_refused_and_left_alone(tmp_path, real):
+    """A sample file would replace a real one of its name, and the marker would have the real rows
+    pseudonymised with the public sample key: refused before anything is written."""
+    from analyse.exceptions import ConfigError
+
+    (tmp_path / real).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / real).write_text("CPR;Ydelsestype;Startdato;Slutdato\n010190-1234;§ 85 bostøtte timetakst;01-01-2018;\n")
+    before = _tree(tmp_path)
+    with pytest.raises(ConfigError, match=re.escape(f"{tmp_path} har allerede udtræk, som ikke er eksempeldata ({real})")):
+        write_sample(tmp_path, seed=SEED)
+    assert _tree(tmp_path) == before
+
+
+def test_a_real_extract_beside_an_earlier_sample_is_refused(tmp_path):
+    from analyse.exceptions import ConfigError
+
+    write_sample(tmp_path, seed=SEED)
+    (tmp_path / "as2007" / "bevillinger 010190-1234.xlsm").write_bytes(b"real")
+    before = _tree(tmp_path)
+    with pytest.raises(ConfigError, match=re.escape("(as2007/bevillinger [CPR skjult].xlsm)")):
+        write_sample(tmp_path, seed=SEED + 1)
+    assert _tree(tmp_path) == before
+
+
+def test_an_earlier_sample_is_written_again(tmp_path):
+    """make.py, the benchmarks and an analyst trying another seed write into the same folder."""
+    again, fresh = tmp_path / "again", tmp_path / "fresh"
+    write_sample(again, seed=SEED + 1)
+    (again / "README.md").write_text("Læg udtræk her")
+    (again / "as2007" / "noter.docx").write_bytes(b"not an extract")
+    write_sample(again, seed=SEED)
+    write_sample(fresh, seed=SEED)
+    assert _tree(again) == {**_tree(fresh), "README.md": "Læg udtræk her".encode(), "as2007/noter.docx": b"not an extract"}

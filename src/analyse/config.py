@@ -63,6 +63,19 @@ PATH_ENV_VARS = ("ANALYSE_ROOT", "ANALYSE_RAW", "ANALYSE_PROCESSED", "ANALYSE_MA
 # Sources, in the order reports present them; each has a folder under the raw directory.
 SOURCES = ("as2007", "fremmoede", "rusmiddel")
 
+# The files of a source folder that are extracts (see analyse.readers.list_extracts). Kept in
+# this module, which needs nothing but the standard library, so make.py can ask whether
+# data/raw holds extracts before the environment (pandas) is installed.
+READABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
+# Spreadsheet formats a source folder may hold that are not read: listed all the same, so that
+# reading them stops with what to do instead of the file being left out without a word.
+UNREADABLE_SPREADSHEETS = {
+    ".xls": "det gamle Excel-format (.xls)",
+    ".xlsb": "Excels binære format (.xlsb)",
+    ".ods": "OpenDocument-regneark (.ods)",
+    ".numbers": "et Numbers-regneark",
+}
+
 # `analyse sample` drops this file beside the extracts; cleaning carries the flag on so
 # every report built from synthetic data says so.
 SYNTHETIC_MARKER = "SYNTETISKE_DATA.txt"

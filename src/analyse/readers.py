@@ -23,18 +23,12 @@ from typing import Sequence
 
 import pandas as pd
 
+# Which files are extracts (read, or named as unreadable spreadsheets) is set in config, where
+# make.py can ask it before pandas is installed.
+from analyse.config import READABLE_SUFFIXES, UNREADABLE_SPREADSHEETS
 from analyse.exceptions import InputFileError, MissingColumnError
 from analyse.values import hide_cprs
 
-READABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
-# Spreadsheet formats a source folder may hold that are not read: listed all the same, so that
-# reading them stops with what to do instead of the file being left out without a word.
-UNREADABLE_SPREADSHEETS = {
-    ".xls": "det gamle Excel-format (.xls)",
-    ".xlsb": "Excels binære format (.xlsb)",
-    ".ods": "OpenDocument-regneark (.ods)",
-    ".numbers": "et Numbers-regneark",
-}
 SEPARATORS = (";", "\t", ",")
 # Header rows are looked for this far down: enough for a few title lines above the table.
 HEADER_SEARCH_ROWS = 15
