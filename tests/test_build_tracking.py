@@ -363,3 +363,20 @@ def test_a_relative_goals_setting_is_read_by_the_report_and_named_in_its_footer(
         assert done.returncode == 0, done.stdout + done.stderr
     page = (tmp_path / "rep" / "04_maalopfoelgning__x.html").read_text(encoding="utf-8")
     assert "<code>…/mine_maal.yaml</code>" in page and "(standard)" not in page
+
+
+# --- the raw folder ---------------------------------------------------------------------------
+
+
+def test_a_source_folder_spelt_otherwise_stops_the_build_before_its_data_are_planned_away(project):
+    """Otherwise fremmoede counts as gone: 'ingen udtræk længere; renset data fjernes'."""
+    from analyse.exceptions import ConfigError
+
+    run_clean(plan_clean(project["raw"], project["processed"]), project["raw"], project["processed"])
+    before = {p.name: p.read_bytes() for p in project["processed"].iterdir()}
+    (project["raw"] / "fremmoede").rename(project["raw"] / "Fremmøde")
+    with pytest.raises(ConfigError, match="mappen Fremmøde/ i .* skal hedde fremmoede/"):
+        plan_clean(project["raw"], project["processed"])
+    with pytest.raises(ConfigError, match="mappen Fremmøde/ i .* skal hedde fremmoede/"):
+        run_build(project)
+    assert {p.name: p.read_bytes() for p in project["processed"].iterdir()} == before

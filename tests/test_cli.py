@@ -128,3 +128,17 @@ def test_sample_refuses_a_folder_with_real_extracts(tmp_path):
         f"analyse: fejl: mappen {tmp_path / 'raw'} har allerede udtræk, som ikke er eksempeldata (as2007/as2007_2018.csv); "
         "eksempeldata skrives ikke ind imellem rigtige udtræk. Vælg en tom mappe med --out; intet er ændret"]
     assert real.read_bytes() == before and sorted(p.name for p in (tmp_path / "raw").rglob("*")) == ["as2007", "as2007_2018.csv"]
+
+
+def test_a_source_folder_spelt_otherwise_is_named_by_clean_and_build(tmp_path):
+    write_csv(tmp_path / "raw" / "AS2007" / "a.csv",
+              ["CPR;Ydelsestype;Startdato;Slutdato", "0102031234;§ 85 bostøtte døgntakst;01-01-2016;"])
+    for command in (["clean", "--raw", str(tmp_path / "raw"), "--out", str(tmp_path / "out")],
+                    ["build", "--raw", str(tmp_path / "raw"), "--processed", str(tmp_path / "out"),
+                     "--reports", str(tmp_path / "rapporter")]):
+        result = analyse(*command)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.strip().splitlines() == [
+            f"analyse: fejl: mappen AS2007/ i {tmp_path / 'raw'} skal hedde as2007/ (ellers læses den ikke, "
+            "og de rensede data for as2007 fjernes); intet er ændret"]
+    assert not (tmp_path / "out").exists() and not (tmp_path / "rapporter").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import openpyxl
 from hypothesis import example, given, settings
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 import pytest
 
 from analyse.as2007 import COLUMNS
-from analyse.exceptions import InputFileError, MissingColumnError
+from analyse.exceptions import ConfigError, InputFileError, MissingColumnError
 from analyse.pipeline import clean_all
 from analyse.readers import _read_csv_fast, detect_separator, ignored_files, list_extracts, read_extract
 from tests.conftest import ROOT, write_csv
@@ -152,6 +153,35 @@ def test_files_that_are_not_extracts_are_named_when_cleaning(tmp_path, caplog):
     assert summary.results["as2007"].quality["rows_in"] == 1
     assert "noter.docx er sprunget over" in caplog.text
     assert "b.csv ligger direkte i" in caplog.text
+
+
+def test_folders_that_are_no_source_and_outputs_removed_are_named_when_cleaning(tmp_path, caplog):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    write_csv(raw / "as2007" / "a.csv", [HEADER, ROW])
+    write_csv(raw / "fremmoede" / "f.csv", ["Dato;Tilbud;Deltager", "05-02-2018;NADA;"])
+    clean_all(raw, out, mappings_dir=tmp_path / "ingen")
+    (raw / "fremmoede").rename(raw / "arkiv")
+    with caplog.at_level("WARNING"):
+        summary = clean_all(raw, out, mappings_dir=tmp_path / "ingen")
+    assert list(summary.results) == ["as2007"] and not (out / "fremmoede.parquet").exists()
+    assert f"mappen arkiv/ i {raw} er sprunget over" in caplog.text
+    assert (f"fremmoede: ingen udtræk i {raw / 'fremmoede'} længere; renset data fjernes: "
+            "fremmoede.parquet, fremmoede_afviste.csv") in caplog.text
+
+
+@pytest.mark.parametrize("spelt, source", [("AS2007", "as2007"), ("fremmøde", "fremmoede"), ("Fremmøde", "fremmoede"),
+                                           ("FREMMOEDE", "fremmoede"), ("Rusmiddel", "rusmiddel")])
+def test_a_source_folder_spelt_otherwise_stops_cleaning_before_its_data_are_removed(tmp_path, spelt, source):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    write_csv(raw / "as2007" / "a.csv", [HEADER, ROW])
+    write_csv(raw / "fremmoede" / "f.csv", ["Dato;Tilbud;Deltager", "05-02-2018;NADA;"])
+    write_csv(raw / "rusmiddel" / "r.csv", ["CPR;Rusmiddel;Startdato;Slutdato;Status", "0102031234;alkohol;01-02-2018;;"])
+    clean_all(raw, out, mappings_dir=tmp_path / "ingen")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (raw / source).rename(raw / spelt)
+    with pytest.raises(ConfigError, match=re.escape(f"mappen {spelt}/ i {raw} skal hedde {source}/")):
+        clean_all(raw, out, mappings_dir=tmp_path / "ingen")
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
 @pytest.mark.parametrize("first, second, row", [

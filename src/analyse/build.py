@@ -575,11 +575,12 @@ def _outputs_of(folder: Path, name: str) -> dict[str, str | None]:
 
 
 def plan_clean(raw_dir: Path, processed_dir: Path, mappings_dir: Path | None = None, force: bool = False) -> CleanPlan:
-    from analyse.cleaning import is_synthetic, source_files
+    from analyse.cleaning import is_synthetic, other_folders, source_files
     from analyse.sources import SPECS
     from analyse.pseudonym import load_key
 
     raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
+    other_folders(raw_dir)  # a source's folder spelt otherwise stops here, before its data are planned away
     mappings_dir = config.USER_MAPPINGS_DIR if mappings_dir is None else Path(mappings_dir)
     manifest = read_manifest(processed_dir)
     old_sources = manifest.get("sources", {})

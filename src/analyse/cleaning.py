@@ -25,6 +25,7 @@ is common to all of them:
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -33,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from analyse import config
+from analyse.exceptions import ConfigError
 from analyse.readers import OTHER_CELLS, Column, RawTable, list_extracts, read_extract
 from analyse.values import CPR_LIKE, hide_cprs, map_distinct, spread  # noqa: F401 - CPR_LIKE: part of this module's API
 
@@ -584,6 +586,40 @@ def clean_source(spec: SourceSpec, files: list[Path], context: CleanContext) -> 
 def source_files(raw_dir: Path, source: str) -> list[Path]:
     """The extracts of one source under the raw folder."""
     return list_extracts(Path(raw_dir) / source)
+
+
+def folded_name(name: str) -> str:
+    """A folder's name as compared with the sources' names: any case, the Danish letters spelt out.
+
+    (NFC first: macOS writes a file name's "å" as "a" and a ring.)
+
+    >>> folded_name("Fremmøde"), folded_name("AS2007"), folded_name("Rusmiddel"), folded_name("A\u030a")
+    ('fremmoede', 'as2007', 'rusmiddel', 'aa')
+    """
+    name = unicodedata.normalize("NFC", name).casefold()
+    return name.replace("ø", "oe").replace("æ", "ae").replace("å", "aa")
+
+
+def other_folders(raw_dir: Path) -> list[Path]:
+    """The subfolders of the raw folder that are no source's (hidden ones left out): not read, to be named.
+
+    A source's name spelt another way (``AS2007/``, ``fremmøde/``) stops the run instead: that
+    source would count as gone, and its cleaned data be removed without a word.
+    """
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        return []
+    by_folded = {folded_name(source): source for source in config.SOURCES}
+    others = []
+    for folder in sorted(p for p in raw_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if folder.name in config.SOURCES:
+            continue
+        source = by_folded.get(folded_name(folder.name))
+        if source is not None:
+            raise ConfigError(f"mappen {folder.name}/ i {raw_dir} skal hedde {source}/ (ellers læses den ikke, "
+                              f"og de rensede data for {source} fjernes); intet er ændret")
+        others.append(folder)
+    return others
 
 
 def is_synthetic(raw_dir: Path) -> bool:

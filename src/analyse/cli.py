@@ -48,12 +48,14 @@ def _check_raw_folder(raw: Path) -> None:
     Sources missing from the raw folder have their old outputs removed, which is right
     when one source is gone, but a mistyped ``--raw`` would otherwise wipe every table.
     """
+    from analyse.cleaning import other_folders
     from analyse.readers import list_extracts
     from analyse.sources import SPECS
 
     folders = ", ".join(f"{name}/" for name in SPECS)
     if not raw.is_dir():
         raise ConfigError(f"mappen med rå udtræk findes ikke: {raw} (intet er ændret)")
+    other_folders(raw)  # 'AS2007/ skal hedde as2007/' says more than 'ingen udtræk'
     if not any(list_extracts(raw / name) for name in SPECS):
         raise ConfigError(
             f"ingen udtræk i {raw} (forventer mapperne {folders}); intet er ændret. "

@@ -26,7 +26,7 @@ import pandas as pd
 # kernels import them too; this module only cleans, so it loads pandera up front with the rest.)
 from analyse import config, schemas  # noqa: F401 - schemas: loaded here, used by clean_source
 from analyse.atomic import StagedOutputs, recover
-from analyse.cleaning import CleanContext, SourceResult, clean_source, is_synthetic, source_files
+from analyse.cleaning import CleanContext, SourceResult, clean_source, is_synthetic, other_folders, source_files
 from analyse.indicators import as_written, compute_indicators, indicators_by_source
 from analyse.periods import INDICATOR_FILE
 from analyse.pseudonym import load_key
@@ -166,6 +166,7 @@ def clean_all(
     ``indikatorer.csv`` and ``kvalitet.json`` always cover every source.
     """
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    folders = other_folders(raw_dir)  # (stops at a source's folder spelt otherwise, before anything is removed)
     # A clean killed while moving its outputs into place is finished first (see atomic.StagedOutputs).
     if recover(out_dir):
         log.warning("en afbrudt kørsel efterlod %s halvt opdateret; den er gjort færdig", out_dir)
@@ -182,6 +183,9 @@ def clean_all(
         if path.name != config.SYNTHETIC_MARKER:
             log.warning("filen %s ligger direkte i %s og er sprunget over; læg den i mappen for sin kilde (%s)",
                         path.name, raw_dir, ", ".join(f"{name}/" for name in SPECS))
+    for folder in folders:
+        log.warning("mappen %s/ i %s er sprunget over; kun kildernes mapper læses (%s)",
+                    folder.name, raw_dir, ", ".join(f"{name}/" for name in SPECS))
     for name, spec in SPECS.items():
         files = source_files(raw_dir, name)
         for path in ignored_files(raw_dir / name):
@@ -220,6 +224,10 @@ def clean_all(
         # Outputs of sources no longer in the raw folder would silently feed stale reports.
         for name in SPECS:
             if name not in every:
+                gone = [f for f in (f"{name}.parquet", f"{name}_afviste.csv") if (out_dir / f).exists()]
+                if gone:  # (said, as removing a table is what a misplaced folder would otherwise do unseen)
+                    log.warning("%s: ingen udtræk i %s længere; renset data fjernes: %s",
+                                name, raw_dir / name, ", ".join(gone))
                 staged.remove(f"{name}.parquet", f"{name}_afviste.csv")
         if synthetic:
             staged.copy(raw_dir / config.SYNTHETIC_MARKER, config.SYNTHETIC_MARKER)
