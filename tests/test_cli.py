@@ -142,3 +142,12 @@ def test_a_source_folder_spelt_otherwise_is_named_by_clean_and_build(tmp_path):
             f"analyse: fejl: mappen AS2007/ i {tmp_path / 'raw'} skal hedde as2007/ (ellers læses den ikke, "
             "og de rensede data for as2007 fjernes); intet er ændret"]
     assert not (tmp_path / "out").exists() and not (tmp_path / "rapporter").exists()
+
+
+def test_a_missing_parameters_file_is_named_in_danish(tmp_path):
+    (tmp_path / "processed").mkdir()
+    (tmp_path / "processed" / "indikatorer.csv").write_text("indicator;group;period;value\n", encoding="utf-8")
+    result = analyse("run", "--params", str(tmp_path / "mangler.yaml"), "--processed", str(tmp_path / "processed"),
+                     "--reports", str(tmp_path / "r"))
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"analyse: fejl: parameterfil {tmp_path / 'mangler.yaml'}: findes ikke"

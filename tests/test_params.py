@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -116,8 +117,38 @@ def test_unquoted_yaml_date_and_half_year_are_accepted(tmp_path):
 def test_unreadable_file_is_a_config_error(tmp_path):
     path = tmp_path / "p.yaml"
     path.write_text("varianter: [unclosed", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"p.yaml, linje 1, kolonne 21: ikke gyldig YAML"):
+    # The place the list begins, not the end of the file where PyYAML gave up.
+    with pytest.raises(ConfigError, match=r"p.yaml, linje 1, kolonne 12: ikke gyldig YAML \(\[ her lukkes ikke med \]"):
         load_params(path)
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("varianter:\n  a: {notebooks: [01_a]\n", r"linje 2, kolonne 6: ikke gyldig YAML \(\{ her lukkes ikke med \}"),
+    ("titel: 'Status\nfirst_period: 2017H1\n", r"linje 1, kolonne 8: ikke gyldig YAML \(anførselstegnet her lukkes ikke\)"),
+    ("titel: Status\nfirst_period\nlast_period: 2019H2\n", r"linje 2, kolonne 1: ikke gyldig YAML \(mangler kolon"),
+    ("titel: Status: 2019\n", r"linje 1, kolonne 14: ikke gyldig YAML \(kolon, hvor det ikke kan stå"),
+    ('goals_file: "C:\\data\\maal.yaml"\n', r"linje 1, kolonne 17: ikke gyldig YAML \(ukendt \\-kode"),
+    ("parametre:\n  a: 1\n b: 2\n", r"linje 3, kolonne 2: ikke gyldig YAML \(indrykningen passer ikke"),
+    ("titel: @status\n", r"linje 1, kolonne 8: ikke gyldig YAML \(en værdi kan ikke begynde med @"),
+    ("titel: !!python/object:os.system x\n", r"ikke gyldig YAML \(ukendt mærke med !"),
+    ("titel: \x00\n", r"linje 1: ikke gyldig YAML \(tegnet #x0000 må ikke stå i filen\)"),
+    ("[a]: 1\n", r"linje 1: et navn kan ikke være en liste"),  # was an internal error (TypeError)
+    ("titel: |x\n", r"linje 1, kolonne 9: ikke gyldig YAML \(YAML siger: expected chomping"),  # not known: as PyYAML says
+])
+def test_yaml_mistakes_are_described_in_danish_with_line_and_column(tmp_path, content, expected):
+    path = tmp_path / "p.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError, match=expected) as raised:
+        load_params(path)
+    if "YAML siger" not in expected:
+        assert not re.search(r"expected|found|stream|got '", str(raised.value)), raised.value
+
+
+def test_a_parameters_file_that_cannot_be_read_is_named_in_danish(tmp_path):
+    with pytest.raises(ConfigError, match=r"^parameterfil .*mangler.yaml: findes ikke$"):
+        load_params(tmp_path / "mangler.yaml")
+    with pytest.raises(ConfigError, match=r"^parameterfil .*: det er en mappe, ikke en fil$"):
+        load_params(tmp_path)
 
 
 @pytest.mark.parametrize("content, expected", [

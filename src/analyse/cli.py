@@ -9,14 +9,14 @@ values from an extract, and those can be personal data.
 from __future__ import annotations
 
 import argparse
-import errno
+import errno  # noqa: F401 - the doctests below
 import logging
 import re
 import sys
 from pathlib import Path
 
 from analyse import __version__, config
-from analyse.exceptions import AnalyseError, ConfigError
+from analyse.exceptions import AnalyseError, ConfigError, os_reason
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
@@ -140,18 +140,6 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-_OS_REASONS = {
-    errno.EROFS: "filsystemet er skrivebeskyttet",
-    errno.EACCES: "ingen adgang (tjek rettighederne)",
-    errno.EPERM: "ingen adgang (tjek rettighederne)",
-    errno.ENOSPC: "disken er fuld",
-    errno.ENOTDIR: "en del af stien er en fil, ikke en mappe",
-    errno.EEXIST: "der ligger en fil, hvor en mappe skal være",
-    errno.EISDIR: "det er en mappe, ikke en fil",
-    errno.ENOENT: "findes ikke",
-}
-
-
 def describe_os_error(exc: OSError) -> str:
     """A file-system error in one Danish line naming the place (a temporary file: its folder).
 
@@ -160,7 +148,7 @@ def describe_os_error(exc: OSError) -> str:
     >>> describe_os_error(PermissionError(errno.EACCES, "Permission denied", "/ud/rapport.html"))
     'kan ikke bruge /ud/rapport.html: ingen adgang (tjek rettighederne)'
     """
-    reason = _OS_REASONS.get(exc.errno, exc.strerror or type(exc).__name__)
+    reason = os_reason(exc)
     if exc.filename is None:
         return f"filsystemet: {reason}"
     where = Path(str(exc.filename))

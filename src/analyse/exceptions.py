@@ -7,6 +7,8 @@ participant's name: they name file, row and column instead.
 
 from __future__ import annotations
 
+import errno
+
 
 class AnalyseError(Exception):
     """Base class for errors that are the user's to fix (bad input, bad configuration)."""
@@ -47,3 +49,27 @@ class ConfigError(AnalyseError):
 
 class PseudonymKeyError(ConfigError):
     """The pseudonymisation key is missing, unreadable or malformed."""
+
+
+# The file-system errors a user meets, in Danish (the system's own text is English).
+_OS_REASONS = {
+    errno.EROFS: "filsystemet er skrivebeskyttet",
+    errno.EACCES: "ingen adgang (tjek rettighederne)",
+    errno.EPERM: "ingen adgang (tjek rettighederne)",
+    errno.ENOSPC: "disken er fuld",
+    errno.ENOTDIR: "en del af stien er en fil, ikke en mappe",
+    errno.EEXIST: "der ligger en fil, hvor en mappe skal være",
+    errno.EISDIR: "det er en mappe, ikke en fil",
+    errno.ENOENT: "findes ikke",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be used, in Danish where the error is a common one (else the system's words).
+
+    >>> os_reason(FileNotFoundError(errno.ENOENT, "No such file or directory", "p.yaml"))
+    'findes ikke'
+    >>> os_reason(OSError(errno.ELOOP, "Too many levels of symbolic links"))
+    'Too many levels of symbolic links'
+    """
+    return _OS_REASONS.get(exc.errno, exc.strerror or type(exc).__name__)

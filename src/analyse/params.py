@@ -34,11 +34,12 @@ import ast
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
 
-from analyse.exceptions import ConfigError
+from analyse.exceptions import ConfigError, os_reason
 from analyse.periods import parse_half_year
 from analyse.suppression import MIN_REPORT_THRESHOLD
 
@@ -170,7 +171,7 @@ def load_params(path: str | PathLike) -> list[Variant]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"{where}: kan ikke læses ({exc.strerror or type(exc).__name__})") from None
+        raise ConfigError(f"{where}: {os_reason(exc)}") from None
     data = read_yaml(raw, where)
     if data is None:
         # An empty file would run every report with its defaults, which is hardly what was meant.
@@ -199,6 +200,76 @@ def _files_from(params_file: Path, variant: Variant, parameters: dict) -> dict:
     return out
 
 
+# PyYAML's problems in Danish: (pattern, whether to point at where the list, text or name
+# began (PyYAML's context mark) rather than where it gave up, which is often the end of the file).
+_YAML_PROBLEMS = (
+    (r"expected ',' or '\]', but got .*", True, "[ her lukkes ikke med ], eller der mangler et komma"),
+    (r"expected ',' or '\}', but got .*", True, "{ her lukkes ikke med }, eller der mangler et komma"),
+    (r"found unexpected end of stream", True, "anførselstegnet her lukkes ikke"),
+    (r"could not find expected ':'", True, "mangler kolon efter navnet, eller indrykningen passer ikke"),
+    (r"mapping values are not allowed here", False,
+     "kolon, hvor det ikke kan stå; sæt værdien i anførselstegn, eller ret indrykningen"),
+    (r"found character '\\t' that cannot start any token", False, "indrykket med tabulator; brug mellemrum"),
+    (r"found character '(.+)' that cannot start any token", False,
+     r"en værdi kan ikke begynde med \1; sæt den i anførselstegn"),
+    (r"found unknown escape character .*", False,
+     r"ukendt \\-kode i tekst i dobbelte anførselstegn; skriv fx stier i enkelte anførselstegn"),
+    (r"expected <block end>, but found .*", False,
+     "indrykningen passer ikke med linjerne over, eller der står mere efter en værdi"),
+    (r"invalid indentation or unclosed '\[' or '\{'", False, "indrykningen passer ikke, eller en [ eller { lukkes ikke"),
+    (r"sequence entries are not allowed here", False, "'- ' kan ikke stå her; indrykningen passer ikke"),
+    (r"expected a comment or a line break, but found .*", False,
+     "der står mere efter værdien, hvor kun en kommentar med # må stå"),
+    (r"expected the node content, but found '<stream end>'", False,
+     "filen slutter, før værdien er skrevet færdig; mangler der en ] eller }?"),
+    (r"expected the node content, but found '([^<])'", False, r"\1 kan ikke stå her; sæt værdien i anførselstegn"),
+    (r"expected alphabetic or numeric character, but found .*", False,
+     "& eller * uden et navn efter; sæt værdien i anførselstegn"),
+    (r"found undefined alias '(.+)'", False,
+     r"*\1 henviser til et anker &\1, der ikke findes; sæt værdien i anførselstegn"),
+    (r"could not determine a constructor for the tag .*", False,
+     "ukendt mærke med ! foran værdien; fjern det, eller sæt værdien i anførselstegn"),
+    (r"but found another document", False, "mere end ét dokument i filen, adskilt af ---; der må kun være ét"),
+)
+
+
+def describe_yaml_error(exc, text: str) -> tuple[str, str]:
+    r"""Where a YAML error is (", linje L, kolonne K" or "") and what it is, in Danish.
+
+    A problem not known here is given as PyYAML puts it, marked as such.
+
+    >>> import yaml
+    >>> def error(text):
+    ...     try:
+    ...         yaml.safe_load(text)
+    ...     except yaml.YAMLError as exc:
+    ...         return describe_yaml_error(exc, text)
+    >>> error("a: {b: 1\nc: 2\n")
+    (', linje 1, kolonne 4', '{ her lukkes ikke med }, eller der mangler et komma')
+    >>> error("sti: \"C:\\data\"\n")
+    (', linje 1, kolonne 10', 'ukendt \\-kode i tekst i dobbelte anførselstegn; skriv fx stier i enkelte anførselstegn')
+    >>> error("a: |x\n")
+    (', linje 1, kolonne 5', "YAML siger: expected chomping or indentation indicators, but found 'x'")
+    """
+    import yaml
+
+    if isinstance(exc, yaml.reader.ReaderError):  # a character no YAML file may hold (it has no marks)
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        return f", linje {text.count(chr(10), 0, exc.position) + 1}", f"tegnet #x{code:04x} må ikke stå i filen"
+    problem = str(getattr(exc, "problem", "") or type(exc).__name__)
+    mark = getattr(exc, "problem_mark", None)
+    for pattern, at_start, danish in _YAML_PROBLEMS:
+        found = re.fullmatch(pattern, problem)
+        if found:
+            if at_start and getattr(exc, "context_mark", None) is not None:
+                mark = exc.context_mark
+            problem = found.expand(danish)
+            break
+    else:
+        problem = f"YAML siger: {problem}"
+    return (f", linje {mark.line + 1}, kolonne {mark.column + 1}" if mark is not None else ""), problem
+
+
 def read_yaml(raw: bytes, where: str) -> object:
     r"""YAML text (UTF-8) as plain data; bad bytes, bad syntax or a name given twice stop with the line.
 
@@ -213,7 +284,7 @@ def read_yaml(raw: bytes, where: str) -> object:
     >>> read_yaml(b"a: [1, 2\n", "fil")
     Traceback (most recent call last):
     ...
-    analyse.exceptions.ConfigError: fil, linje 2, kolonne 1: ikke gyldig YAML (expected ',' or ']', but got '<stream end>')
+    analyse.exceptions.ConfigError: fil, linje 1, kolonne 4: ikke gyldig YAML ([ her lukkes ikke med ], eller der mangler et komma)
     """
     import yaml
 
@@ -222,6 +293,9 @@ def read_yaml(raw: bytes, where: str) -> object:
             seen: dict = {}
             for key_node, _ in node.value:
                 key = self.construct_object(key_node, deep=True)
+                if not isinstance(key, Hashable):  # ([a]: 1) PyYAML's own check comes after ours
+                    raise ConfigError(f"{where}, linje {key_node.start_mark.line + 1}: et navn kan ikke være "
+                                      "en liste eller en gruppe ([ ] eller { }); sæt det i anførselstegn")
                 if key in seen:
                     raise ConfigError(f"{where}, linje {key_node.start_mark.line + 1}: {key!r} står to gange "
                                       f"(også i linje {seen[key] + 1}); slet den ene")
@@ -237,11 +311,7 @@ def read_yaml(raw: bytes, where: str) -> object:
     try:
         return yaml.load(text, Loader=UniqueKeyLoader)  # noqa: S506 - a SafeLoader with one check added
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f", linje {mark.line + 1}, kolonne {mark.column + 1}" if mark is not None else ""
-        problem = str(getattr(exc, "problem", "") or type(exc).__name__)
-        if "'\\t'" in problem:  # PyYAML: "found character '\t' that cannot start any token"
-            problem = "indrykket med tabulator; brug mellemrum"
+        at, problem = describe_yaml_error(exc, text)
         raise ConfigError(f"{where}{at}: ikke gyldig YAML ({problem})") from None
 
 
