@@ -380,3 +380,15 @@ def test_a_source_folder_spelt_otherwise_stops_the_build_before_its_data_are_pla
     with pytest.raises(ConfigError, match="mappen Fremmøde/ i .* skal hedde fremmoede/"):
         run_build(project)
     assert {p.name: p.read_bytes() for p in project["processed"].iterdir()} == before
+
+
+def test_an_extract_removed_or_added_is_called_that_not_changed(project):
+    run_clean(plan_clean(project["raw"], project["processed"]), project["raw"], project["processed"])
+    write_csv(project["raw"] / "as2007" / "bevillinger_2019.csv", AS2007)
+    plan = plan_clean(project["raw"], project["processed"])
+    assert plan.clean == {"as2007": "nyt udtræk: bevillinger_2019.csv"}
+    run_clean(plan, project["raw"], project["processed"])
+    (project["raw"] / "as2007" / "bevillinger.csv").unlink()
+    write_csv(project["raw"] / "as2007" / "bevillinger_2019.csv", AS2007[:2])
+    assert plan_clean(project["raw"], project["processed"]).clean == {
+        "as2007": "udtræk fjernet: bevillinger.csv; udtræk ændret: bevillinger_2019.csv"}

@@ -553,10 +553,25 @@ def _by_shown_name(files: list[Path]) -> dict[str, str]:
 
 
 def _why_inputs(old: dict, new: dict) -> str:
+    """Why a source is cleaned again; an extract removed or added is called that, not 'ændret'.
+
+    >>> new = {"raw": {"b.csv": "2", "c.csv": "3"}, "code": {}, "data": {}, "key": "k", "synthetic": False}
+    >>> _why_inputs({**new, "raw": {"a.xlsx": "1", "b.csv": "1", "c.csv": "3"}}, new)
+    'udtræk fjernet: a.xlsx; udtræk ændret: b.csv'
+    >>> _why_inputs({**new, "raw": {"c.csv": "3"}}, new)
+    'nyt udtræk: b.csv'
+    """
     reasons = []
-    raw = _changed(old.get("raw", {}), new["raw"])
-    if raw:
-        reasons.append(f"udtræk ændret: {_names(raw)}")
+    before, now = old.get("raw", {}), new["raw"]
+    removed = sorted(set(before) - set(now))
+    added = sorted(set(now) - set(before))
+    changed = sorted(k for k in set(before) & set(now) if before[k] != now[k])
+    if removed:
+        reasons.append(f"udtræk fjernet: {_names(removed)}")
+    if added:
+        reasons.append(f"{'nyt udtræk' if len(added) == 1 else 'nye udtræk'}: {_names(added)}")
+    if changed:
+        reasons.append(f"udtræk ændret: {_names(changed)}")
     code = _changed(old.get("code", {}), new["code"])
     if code:
         reasons.append(f"kode ændret: {_names(code)}")
