@@ -275,7 +275,8 @@ def key_figures_note(threshold: int = 5) -> str:
         "Poisson-regression), for andele oddsratioen pr. halvår (logistisk regression). "
         "'Steget' og 'Faldet' bruges kun, hvor udviklingen er statistisk sikker. Andele vises med antal "
         f"afsluttede forløb (N; N{primary_marker(threshold)}: 1-{threshold - 1} forløb); "
-        "–: ingen tal, eller tallet vises ikke af hensyn til fortroligheden."
+        f"{primary_marker(threshold)}: 1-{threshold - 1} personer; X: skjult som i rapporten med de detaljerede "
+        "tal, så et lille tal ikke kan regnes ud; –: ingen tal, eller tallet vises ikke af hensyn til fortroligheden."
     )
 
 
