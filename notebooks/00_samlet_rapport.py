@@ -125,6 +125,8 @@ if not tabel.empty:
 
 # %% [markdown]
 # ### Rusmiddelbehandling
+#
+# Andelene vises halvår for halvår. Rapporten om behandlingsresultaterne sammenligner desuden aftalens baseline med en samlet sammenligningsperiode, og målopfølgningen bruger det seneste hele kalenderår før opgørelsesdatoen. Tallene bygger på de samme forløb, men fordi perioderne er forskellige, kan andelene i de tre afsnit afvige lidt fra hinanden.
 
 # %%
 for nr, tal in enumerate(summary.figures_for(noegletal, "rusmiddel"), start=3):
