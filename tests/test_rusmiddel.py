@@ -185,9 +185,7 @@ def test_missing_status_column_stops_with_its_name(tmp_path):
 def test_user_mapping_extends_statuses_but_only_to_canonical_ones(tmp_path):
     user = tmp_path / "mine"
     user.mkdir()
-    (user / "afslutningsstatus.csv").write_text(
-        "variant;kanonisk\nAfsluttet som planlagt;Ophørt\nOverført;Overført til psykiatri\n", encoding="utf-8"
-    )
+    (user / "afslutningsstatus.csv").write_text("variant;kanonisk\nAfsluttet som planlagt;Ophørt\n", encoding="utf-8")
     path = write_csv(tmp_path / "rusmiddel" / "x.csv", [
         HEADER, "0102831234;Alkohol;01-02-2018;01-05-2018;Afsluttet som planlagt",
         "0102831234;Stof;01-02-2018;01-05-2018;Overført",
@@ -195,6 +193,12 @@ def test_user_mapping_extends_statuses_but_only_to_canonical_ones(tmp_path):
     result = clean_source(rusmiddel.SPEC, [path], CleanContext(key=TEST_KEY.encode(), mappings_dir=user))
     assert result.clean["afslutningsstatus"].tolist() == ["Ophørt"]
     assert result.rejected["reason"].tolist() == ["ukendt afslutningsstatus"]
+    # A line mapping to a status outside the canonical list is a mistake in the mapping file:
+    # it stops the clean, rather than being dropped while its rows are rejected as unknown.
+    with (user / "afslutningsstatus.csv").open("a", encoding="utf-8") as mapping:
+        mapping.write("Overført;Overført til psykiatri\n")
+    with pytest.raises(ConfigError, match="række 3: 'Overført til psykiatri' er ikke en kendt afslutningsstatus"):
+        clean_source(rusmiddel.SPEC, [path], CleanContext(key=TEST_KEY.encode(), mappings_dir=user))
 
 
 def test_same_cpr_gets_the_same_pseudonym_as_in_as2007(tmp_path):

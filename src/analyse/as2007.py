@@ -13,7 +13,7 @@ import pandas as pd
 
 from analyse import published
 from analyse.cleaning import CleanContext, SourceSpec, reject
-from analyse.mappings import load_mapping
+from analyse.mappings import load_mapping, warn_about
 from analyse.pseudonym import pseudonymise
 from analyse.readers import Column
 from analyse.values import blank_open_end, parse_cprs, parse_dates, parse_numbers, spread
@@ -101,6 +101,7 @@ def add_dates(frame: pd.DataFrame) -> pd.DataFrame:
 def add_ydelsestype(frame: pd.DataFrame, mappings_dir) -> pd.DataFrame:
     """Map the raw ydelsestype to the canonical Tabel 2 label; reject unknown labels."""
     mapping = load_mapping("ydelsestype", published.ydelsestyper(), mappings_dir)
+    warn_about(mapping)  # a new ydelsestype nearly like a known one: probably a typo in the mapping
     out = frame.copy(deep=False)  # copy-on-write: columns are shared until changed
     codes, uniques = pd.factorize(frame["ydelsestype_raw"], use_na_sentinel=True)
     labels = mapping.lookup(pd.Series(uniques, dtype=object)).astype("string")

@@ -39,7 +39,7 @@ import pandas as pd
 from analyse import config, published
 from analyse.cleaning import SHIFTED_ROW, CleanContext, SourceSpec, reject
 from analyse.gaps import find_gaps, gaps_for_json, rule_parameters
-from analyse.mappings import LabelMapping, load_mapping
+from analyse.mappings import LabelMapping, load_mapping, warn_about
 from analyse.pseudonym import pseudonymise
 from analyse.readers import Column
 from analyse.values import label_key, map_distinct, parse_dates, parse_numbers
@@ -182,6 +182,7 @@ def add_tilbud(frame: pd.DataFrame, mappings_dir: Path | None = None) -> pd.Data
     (['Samværstilbuddet (dag)', 'Uoplyst tilbud', 'Yoga i parken', 'Yoga i parken'], [True, True, False, False])
     """
     mapping = tilbud_mapping(config.USER_MAPPINGS_DIR if mappings_dir is None else mappings_dir)
+    warn_about(mapping)  # a new tilbud nearly like a known one: probably a typo in the mapping
     canonical = lookup_tilbud(frame["tilbud_raw"], mapping)
     unknown = canonical.isna()
     written = map_distinct(frame.loc[unknown, "tilbud_raw"].fillna(""), normalise_spaces, dtype=object)

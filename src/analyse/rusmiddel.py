@@ -88,7 +88,7 @@ def add_rusmiddel(frame: pd.DataFrame, mappings_dir) -> pd.DataFrame:
     >>> out["rusmiddel"].tolist(), out["_reason"].notna().tolist()
     (['Alkohol', 'Stof', 'Stof', <NA>, <NA>], [False, False, False, True, True])
     """
-    mapping = load_mapping("rusmiddel", list(SUBSTANCES), mappings_dir)
+    mapping = load_mapping("rusmiddel", list(SUBSTANCES), mappings_dir, closed=True)
     out = frame.copy()
     mapped = mapping.lookup(frame["rusmiddel_raw"])
     out["rusmiddel"] = mapped.where(mapped.isin(SUBSTANCES)).astype("string")
@@ -102,7 +102,10 @@ def add_status(frame: pd.DataFrame, mappings_dir) -> pd.DataFrame:
     end date without a status, a status without an end date and a status the
     mapping does not know are each rejected with their own reason. A user's
     mapping may only map to the canonical statuses, since the outcome
-    definitions are written in terms of them.
+    definitions are written in terms of them: a line mapping to anything else
+    stops the clean (:class:`~analyse.exceptions.ConfigError`, from
+    :func:`~analyse.mappings.load_mapping`), rather than its rows being
+    rejected as an unknown status.
 
     >>> df = pd.DataFrame({"end_raw": ["01-03-2018", "01-03-2018", "", "", "01-03-2018"],
     ...                    "status_raw": ["stoffri", "", "", "Udeblevet", "måske"]})
@@ -112,7 +115,7 @@ def add_status(frame: pd.DataFrame, mappings_dir) -> pd.DataFrame:
     >>> out["_reason"].tolist()
     [None, 'slutdato uden afslutningsstatus', None, 'afslutningsstatus uden slutdato', 'ukendt afslutningsstatus']
     """
-    mapping = load_mapping("afslutningsstatus", list(STATUSES), mappings_dir)
+    mapping = load_mapping("afslutningsstatus", list(STATUSES), mappings_dir, closed=True)
     out = frame.copy()
     mapped = mapping.lookup(frame["status_raw"])
     known = mapped.where(mapped.isin(STATUSES))
