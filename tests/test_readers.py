@@ -295,3 +295,54 @@ def test_cp1252_columns_decode_the_same_whatever_the_chunks(texts, cut, split):
     got = _cp1252_column(pa.chunked_array(chunks, pa.binary()))
     assert got.type == pa.string()
     assert got.to_pylist() == texts[start:stop]
+
+
+# --- a quote opened and never closed --------------------------------------------------------------
+
+UNCLOSED = re.escape('et anførselstegn (") er ikke lukket')
+
+
+@pytest.mark.parametrize("encoding, sep", [("utf-8", ";"), ("cp1252", ";"), ("utf-8-sig", "\t"), ("utf-8", ",")])
+def test_an_unclosed_quote_names_the_row_where_it_opens_and_its_column(tmp_path, encoding, sep):
+    broken = ROW.replace("Bostedet Engen", '"Bostedet Engen')
+    if sep == ",":
+        broken, ok = broken.replace("1.234,50", "1234.50"), ROW.replace("1.234,50", "1234.50")
+    else:
+        ok = ROW
+    path = write_csv(tmp_path / "as2007_2016.csv", [HEADER, ok, broken, ok, ok], encoding=encoding, sep=sep)
+    with pytest.raises(InputFileError) as err:
+        read_extract(path, COLUMNS)
+    assert re.match(f"fil as2007_2016.csv, række 3, kolonne 'Leverandør': {UNCLOSED}", str(err.value))
+    assert (err.value.row, err.value.column) == (3, "Leverandør")
+    assert "010203" not in str(err.value)
+
+
+def test_an_unclosed_quote_that_a_later_one_closes_is_found_where_it_opens(tmp_path):
+    # Read leniently, rows 2 to 4 would be one row (the quote in row 4 "closes" the one in row 2).
+    lines = [HEADER, ROW.replace("Bostedet", '"Bostedet'), ROW.replace("01-02", "02-02"), ROW.replace("Bostedet", '"Bostedet'), ROW]
+    with pytest.raises(InputFileError, match=rf"række 2, kolonne 'Leverandør': {UNCLOSED}"):
+        read_extract(write_csv(tmp_path / "x.csv", lines), COLUMNS)
+
+
+def test_an_unclosed_quote_is_counted_in_lines_as_an_editor_shows_them(tmp_path):
+    # Title lines above the header, a cell that rightly holds a line break, then the broken quote.
+    lines = ["Udtræk af visiterede ydelser", "", HEADER, ROW.replace("Bostedet Engen", '"Bostedet\nEngen"'), ROW,
+             ROW.replace("§ 85", '"§ 85')]
+    path = write_csv(tmp_path / "x.csv", lines)
+    path.write_bytes(path.read_bytes().rstrip(b"\n"))  # and no line break at the end
+    with pytest.raises(InputFileError, match=rf"række 7, kolonne 'Ydelsestype': {UNCLOSED}"):
+        read_extract(path, COLUMNS)
+
+
+def test_an_unclosed_quote_in_the_header_row_names_no_column(tmp_path):
+    path = write_csv(tmp_path / "x.csv", [HEADER.replace("Leverandør", '"Leverandør'), ROW])
+    with pytest.raises(InputFileError, match=rf"^fil x.csv, række 1: {UNCLOSED}.*\(felt nr. 5\)$"):
+        read_extract(path, COLUMNS)
+
+
+def test_quoted_cells_that_close_are_read_as_before(tmp_path):
+    lines = [HEADER, ROW.replace("Bostedet Engen", '"Bostedet ""Engen"";\nafd. 2"'), ROW.replace("Bostedet Engen", '"Engen" Syd'),
+             ROW.replace("Bostedet Engen", 'Bo "Engen')]
+    table = read_extract(write_csv(tmp_path / "x.csv", lines), COLUMNS)
+    assert table.data["leverandoer"].tolist() == ['Bostedet "Engen";\nafd. 2', "Engen Syd", 'Bo "Engen']
+    assert table.data["source_row"].tolist() == [2, 3, 4]

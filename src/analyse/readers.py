@@ -225,10 +225,19 @@ def detect_separator(lines: Sequence[str]) -> str:
     ','
     >>> detect_separator(["a;b;c;d", ";,,;,,,;,,"])  # more commas than semicolons in one row
     ';'
+    >>> detect_separator(["a;b;c", '1;"x;2,5', "3;y;4,5", '5;"z;6,5'])  # quotes left open: still ';'
+    ';'
+
+    A line whose quotes do not pair up within it (a quote left open by mistake, or a
+    cell holding a line break) is counted without regard to quotes: read with them,
+    its fields after the quote would be one.
     """
 
     def width(line: str, sep: str) -> int:
-        return len(next(csv.reader([line], delimiter=sep), []))
+        try:
+            return len(next(csv.reader([line], delimiter=sep, strict=True), []))
+        except csv.Error:
+            return line.count(sep) + 1
 
     best, best_key = ";", (0, 1)
     for sep in SEPARATORS:
@@ -378,7 +387,109 @@ def _cp1252_column(column):
     return pa.chunked_array(chunks, pa.string())
 
 
-def _read_csv_cells(path: Path, data: bytes | None = None) -> tuple[pd.DataFrame, str, str]:
+UNCLOSED_QUOTE = 'et anførselstegn (") er ikke lukket; luk det efter cellens tekst, eller fjern det'
+
+
+def _quote_left_open(record: str, separator: str) -> tuple[int, int] | None:
+    """Where a quoted cell of one record opens that no quote closes: (offset, field index), else None.
+
+    ``record`` is the text of one record as a CSV reader read it (several lines when a
+    quoted cell holds a line break). A quote is special only at the start of a cell, as
+    for the readers; a cell is closed by a quote followed by the separator, a line break or
+    the end. A quoted cell that runs past a line break and is "closed" by a quote followed
+    by anything else (the quote that opens a later cell, ``;"Team Syd;``) is left open too.
+
+    >>> _quote_left_open('1;"Team Nord;2\\n3;4;5\\n', ";")
+    (2, 1)
+    >>> _quote_left_open('1;"Team\\nNord";2\\n', ";"), _quote_left_open('1;"Bo ""Engen"", Randers";2', ";")
+    (None, None)
+    >>> _quote_left_open('"Team Nord;1\\n2;"Team Syd;3\\n', ";")
+    (0, 0)
+    """
+    stop = re.compile(rf"[{re.escape(separator)}\r\n]")
+    pos, field, end = 0, 0, len(record)
+    while pos < end:
+        if record[pos] == '"':
+            opened, at = pos, pos + 1
+            while True:
+                close = record.find('"', at)
+                if close < 0:
+                    return opened, field
+                if record.startswith('"', close + 1):  # "" is a quote inside the cell
+                    at = close + 2
+                    continue
+                break
+            pos = close + 1
+            if pos < end and record[pos] not in (separator, "\r", "\n"):
+                if "\n" in record[opened:close]:
+                    return opened, field
+                # Text after the closing quote on the same line: read on as part of the cell, as the readers do.
+                found = stop.search(record, pos)
+                pos = found.start() if found else end
+        else:
+            found = stop.search(record, pos)
+            pos = found.start() if found else end
+        if pos < end and record[pos] == separator:
+            field, pos = field + 1, pos + 1
+        else:
+            break  # the record's line break (or its end)
+    return None
+
+
+def _unclosed_quote(text: str, separator: str) -> tuple[int, int] | None:
+    """The line (from 1, as an editor counts) and field index where a quoted cell opens and is never closed.
+
+    A quote opened by mistake (``"Team Nord`` without its closing quote) makes a reader take
+    the line breaks after it as part of the cell: it reads to the end of the file, or to the
+    next quote, and either stops with a misleading message or silently makes one row of
+    several. Only records that span lines (or end the file) are looked at closely, so a
+    file whose quoted cells hold no line breaks costs one pass of the C-coded csv reader.
+
+    >>> _unclosed_quote('a;b;c\\n1;2;3\\n4;"Team Nord;6\\n7;8;9\\n', ";")
+    (3, 1)
+    >>> _unclosed_quote('a;b;c\\n1;"to\\nlinjer";3\\n4;5;6', ";") is None
+    True
+    >>> _unclosed_quote('a;b;c\\r\\n1;2;3\\r\\n4;"Team Nord;6\\r\\n', ";")
+    (3, 1)
+    """
+    lines = text.split("\n")  # (a line keeps a "\r" it ends with: the csv module reads it as the line's end)
+    reader = csv.reader(lines, delimiter=separator)
+
+    def left_open(first: int, last: int) -> tuple[int, int] | None:
+        record = "\n".join(lines[first:last])
+        found = _quote_left_open(record, separator)
+        return None if found is None else (first + 1 + record.count("\n", 0, found[0]), found[1])
+
+    first = 0  # the index in ``lines`` of the current record's first line
+    try:
+        for _ in reader:
+            last = reader.line_num  # (lines read so far: the record is lines[first:last])
+            if last - first > 1 and (found := left_open(first, last)) is not None:
+                return found
+            previous, first = first, last
+    except csv.Error:  # a cell longer than the csv module allows: a quote left open is the likely cause
+        return left_open(first, len(lines))
+    # The file's last record may end inside a quote (a line of its own when the file ends in a line break).
+    return left_open(previous, len(lines)) if first and '"' in lines[previous] else None
+
+
+def _column_name(head: list[str], separator: str, columns: Sequence[Column], line: int, field: int) -> str | None:
+    """The header of field ``field`` (from 0) for a problem on ``line`` (from 1), if a header lies above it."""
+    records = [next(csv.reader([text], delimiter=separator), []) for text in head]
+    if not records:
+        return None
+    widest = max(len(record) for record in records)
+    cells = pd.DataFrame([record + [""] * (widest - len(record)) for record in records])
+    header_index = _find_header(cells, columns) if columns else 0
+    header = records[header_index]
+    if line <= header_index + 1 or field >= len(header) or not header[field].strip():
+        return None
+    return hide_cprs(re.sub(r"\s+", " ", header[field].replace("\ufeff", "")).strip())
+
+
+def _read_csv_cells(
+    path: Path, data: bytes | None = None, columns: Sequence[Column] = ()
+) -> tuple[pd.DataFrame, str, str]:
     data = path.read_bytes() if data is None else data
     if not data or data.isspace():  # (not data.strip(): that copies the whole file)
         raise InputFileError(shown_name(path), "filen er tom")
@@ -406,6 +517,9 @@ def _read_csv_cells(path: Path, data: bytes | None = None) -> tuple[pd.DataFrame
             engine="c",
         )
     except pd.errors.ParserError as exc:
+        _check_quotes_closed(path, data, encoding, separator, head, columns)
+        if "EOF inside string" in str(exc):  # (found above as a rule; this is a safety net)
+            raise InputFileError(shown_name(path), UNCLOSED_QUOTE) from None
         match = re.search(r"line (\d+)", str(exc))
         row = int(match.group(1)) if match else None
         raise InputFileError(
@@ -413,7 +527,24 @@ def _read_csv_cells(path: Path, data: bytes | None = None) -> tuple[pd.DataFrame
         ) from None
     except pd.errors.EmptyDataError:
         raise InputFileError(shown_name(path), "filen er tom") from None
+    if len(cells) < _line_count(data):
+        # Fewer rows than lines: some quoted cell holds a line break. Rightly, or because a quote
+        # was left open, which reads leniently as one row where there were several.
+        _check_quotes_closed(path, data, encoding, separator, head, columns)
     return cells, encoding, separator
+
+
+def _check_quotes_closed(path: Path, data: bytes, encoding: str, separator: str, head: list[str],
+                         columns: Sequence[Column]) -> None:
+    """Stop at a quote left open (see :func:`_unclosed_quote`), naming the line where it opens and its column."""
+    if b'"' not in data:
+        return
+    unclosed = _unclosed_quote(data.decode(encoding), separator)
+    if unclosed is not None:
+        line, field = unclosed
+        column = _column_name(head, separator, columns, line, field)
+        reason = UNCLOSED_QUOTE if column is not None else f"{UNCLOSED_QUOTE} (felt nr. {field + 1})"
+        raise InputFileError(shown_name(path), reason, row=line, column=column)
 
 
 def _read_xlsx_cells(path: Path) -> pd.DataFrame:
@@ -539,7 +670,7 @@ def _read_table(path: Path, raw_bytes: bytes, columns: Sequence[Column]) -> RawT
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         cells, encoding, separator = _read_xlsx_cells(path), None, None
     else:
-        cells, encoding, separator = _read_csv_cells(path, raw_bytes)
+        cells, encoding, separator = _read_csv_cells(path, raw_bytes, columns)
     if cells.empty:
         raise InputFileError(shown_name(path), "filen er tom")
 

@@ -150,6 +150,21 @@ def main() -> None:
         f"{B};§ 85 bostøtte timetakst;01-02-2018;;Bostøtten;2;100",
         f"{A};§ 85 bostøtte timetakst;01-02-2018;;Bo; Støtte ApS;2;100",
     ])
+    # A quote opened by mistake and never closed: the reader takes the line breaks after it as part of
+    # the cell (to the end of the file, or to the next quote, silently making one row of several).
+    text("as2007/unclosed_quote.csv", [
+        AS_HEADER,
+        f"{B};§ 85 bostøtte timetakst;01-02-2018;;Team Syd;2;100",
+        f'{A};§ 85 bostøtte timetakst;01-02-2018;;"Team Nord;2;100',
+        f"{C};§ 85 bostøtte timetakst;01-02-2018;;Team Syd;2;100",
+    ])
+    text("as2007/unclosed_quotes_merge_rows.csv", [
+        AS_HEADER,
+        f'{A};§ 85 bostøtte timetakst;01-02-2018;;"Team Nord;;',
+        f"{B};§ 85 bostøtte timetakst;01-02-2018;;Team Syd;;",
+        f'{C};§ 85 bostøtte timetakst;01-02-2018;;"Team Nord;;',
+        f"{D};§ 85 bostøtte timetakst;01-02-2018;;Team Syd;;",
+    ])
     text("as2007/crlf_line_endings.csv", [AS_HEADER, f"{A};§ 85 bostøtte timetakst;01-02-2018;;;;"], newline="\r\n")
     raw_bytes("as2007/bom_then_cp1252.csv",
               b"\xef\xbb\xbf" + (AS_HEADER + "\n" + f"{A};§ 85 bostøtte timetakst;01-02-2018;;;;\n").encode("cp1252"))
@@ -222,6 +237,9 @@ def main() -> None:
         FM_HEADER.replace(";", "\t"), "02-01-2018\tNADA\tAnne Hansen\t1", "03-01-2018\tFitness\tBo Jensen\t2",
         "I alt\t\t\t3",
     ], bom=True)
+    text("fremmoede/unclosed_quote_last_row.csv", [
+        FM_HEADER, "02-01-2018;NADA;Anne Hansen;1", '03-01-2018;"Kreativ værksted;Bo Jensen;1',
+    ], newline="\r\n")
     text("fremmoede/quoted_newline_in_cell.csv", [
         FM_HEADER, '02-01-2018;"Kreativ\nværksted";Anne Hansen;1', "03-01-2018;NADA;Bo Jensen;1",
     ])
