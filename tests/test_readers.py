@@ -346,3 +346,64 @@ def test_quoted_cells_that_close_are_read_as_before(tmp_path):
     table = read_extract(write_csv(tmp_path / "x.csv", lines), COLUMNS)
     assert table.data["leverandoer"].tolist() == ['Bostedet "Engen";\nafd. 2', "Engen Syd", 'Bo "Engen']
     assert table.data["source_row"].tolist() == [2, 3, 4]
+
+
+# --- required columns missing: all of them at once, and a file in the wrong folder ---------------
+
+
+def test_every_missing_required_column_is_named_at_once(tmp_path):
+    path = write_csv(tmp_path / "as2007" / "x.csv", ["Personnr;Ydelsestype;Startdato;Til", "0102031234;x;01-01-2016;"])
+    with pytest.raises(MissingColumnError) as err:
+        read_extract(path, COLUMNS)
+    message = str(err.value)
+    assert message.startswith("fil x.csv: mangler de påkrævede kolonner 'CPR' (accepterede navne: 'cpr', ")
+    assert " og 'Slutdato' (accepterede navne: 'slut', 'slutdato', 'bevilget til', 'til dato')" in message
+    assert err.value.missing == ["CPR", "Slutdato"]
+    assert "ligner" not in message
+
+
+@pytest.mark.parametrize("header, folder, source", [
+    ("CPR;Ydelsestype;Startdato;Slutdato", "fremmoede", "as2007"),       # the finding: AS2007 in fremmoede/
+    ("cprnr;misbrugstype;startdato;slutdato;udfald", "as2007", "rusmiddel"),  # CPR and dates in common
+    ("Dato;Hold;Borger", "rusmiddel", "fremmoede"),
+])
+def test_a_file_in_another_sources_folder_says_where_it_belongs(tmp_path, header, folder, source):
+    from analyse.sources import SPECS
+
+    path = write_csv(tmp_path / folder / "as2007_2018.csv", ["Udtræk 2018", header, "x" + ";x" * header.count(";")])
+    with pytest.raises(MissingColumnError) as err:
+        read_extract(path, SPECS[folder].columns)
+    message = str(err.value)
+    assert message.startswith("fil as2007_2018.csv")
+    assert message.endswith(f"; filen ligger i mappen {folder}/, men ligner et udtræk fra {source}: "
+                            f"læg den i mappen {source}/")
+    required = [c.label for c in SPECS[folder].columns if c.required]
+    assert all(f"'{label}'" in message for label in err.value.missing) and set(err.value.missing) <= set(required)
+
+
+def test_the_cli_names_all_missing_columns_and_the_right_folder_in_one_line(tmp_path, capsys):
+    from analyse import cli
+
+    write_csv(tmp_path / "raw" / "fremmoede" / "as2007_2018.csv",
+              ["CPR;Ydelsestype;Startdato;Slutdato", "0102031234;§ 85 bostøtte timetakst;01-02-2018;"])
+    code = cli.main(["clean", "--raw", str(tmp_path / "raw"), "--out", str(tmp_path / "out"),
+                     "--mappings", str(tmp_path / "ingen")])
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert code == 2 and len(lines) == 1
+    assert lines[0] == (
+        "analyse: fejl: fil as2007_2018.csv: mangler de påkrævede kolonner 'Dato' (accepterede navne: 'dato', 'date'), "
+        "'Tilbud' (accepterede navne: 'tilbud', 'aktivitet', 'hold') og 'Deltager' (accepterede navne: 'deltager', "
+        "'borger', 'navn', 'initialer'); filen ligger i mappen fremmoede/, men ligner et udtræk fra as2007: "
+        "læg den i mappen as2007/"
+    )
+
+
+def test_a_misspelled_header_in_the_right_folder_gets_no_other_folder_suggested(tmp_path):
+    from analyse.sources import SPECS
+
+    # A rusmiddel extract missing its status column matches as2007 no better (both lack one column).
+    path = write_csv(tmp_path / "rusmiddel" / "x.csv", ["CPR;Rusmiddel;Startdato;Slutdato;Afslutningstatus", ";;;;"])
+    with pytest.raises(MissingColumnError) as err:
+        read_extract(path, SPECS["rusmiddel"].columns)
+    assert str(err.value) == ("fil x.csv, kolonne 'Afslutningsstatus': mangler den påkrævede kolonne 'Afslutningsstatus' "
+                              "(accepterede navne: 'status', 'afslutningsstatus', 'udfald')")

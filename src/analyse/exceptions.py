@@ -31,15 +31,27 @@ class InputFileError(AnalyseError):
 
 
 class MissingColumnError(InputFileError):
-    """A required column is missing; the message lists the accepted aliases."""
+    """Required columns are missing; the message lists each one's accepted aliases.
 
-    def __init__(self, file: str, column: str, aliases: list[str]):
-        self.aliases = aliases
-        accepted = ", ".join(repr(a) for a in aliases)
+    ``column`` is one label (with its ``aliases``) or, for several, a dict of label →
+    aliases. ``hint`` (e.g. the folder the file seems to belong in) ends the message.
+    """
+
+    def __init__(self, file: str, column: str | dict[str, list[str]], aliases: list[str] | None = None,
+                 hint: str | None = None):
+        missing = {column: list(aliases or [])} if isinstance(column, str) else dict(column)
+        self.missing = list(missing)
+        self.aliases = next(iter(missing.values())) if len(missing) == 1 else None
+        described = [f"{label!r} (accepterede navne: {', '.join(repr(a) for a in names)})"
+                     for label, names in missing.items()]
+        if len(described) == 1:
+            reason = f"mangler den påkrævede kolonne {described[0]}"
+        else:
+            reason = f"mangler de påkrævede kolonner {', '.join(described[:-1])} og {described[-1]}"
         super().__init__(
             file,
-            f"mangler den påkrævede kolonne {column!r} (accepterede navne: {accepted})",
-            column=column,
+            reason if hint is None else f"{reason}; {hint}",
+            column=self.missing[0] if len(missing) == 1 else None,
         )
 
 

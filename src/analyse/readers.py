@@ -645,6 +645,43 @@ def _check_field_counts(file: str, data: bytes, encoding: str, separator: str, h
             )
 
 
+def _missing_columns(headers: list[str], columns: Sequence[Column]) -> list[Column]:
+    """The required columns none of whose aliases is among ``headers`` (normalised)."""
+    found = set(headers)
+    return [col for col in columns if col.required and not found & {normalise_header(a) for a in col.aliases}]
+
+
+def _belongs_elsewhere(path: Path, cells: pd.DataFrame, columns: Sequence[Column]) -> str | None:
+    """Where a file missing required columns seems to belong, when its header fits another source better.
+
+    An extract dropped in the wrong source folder misses most of that source's columns,
+    while another source finds fewer of its own missing (none, as a rule). Said only when
+    one source is the clear best fit, so that a misspelled header in the right folder gets no
+    other folder suggested (a rusmiddel file without its status column lacks one column
+    for as2007 too).
+    """
+    # Each source's columns, from its module (named as the source), imported by name here: the
+    # sources' modules import this one, and the build (analyse.build) need not count them among the
+    # code or mappings a source's clean depends on. They only word this message, and a stopped
+    # clean writes nothing.
+    import importlib
+
+    from analyse import config
+
+    sources = {name: importlib.import_module(f"analyse.{name}").COLUMNS for name in config.SOURCES}
+    own = [name for name, cols in sources.items() if tuple(cols) == tuple(columns)]
+    if not own:
+        return None
+    header_of = lambda cols: [normalise_header(v) for v in cells.iloc[_find_header(cells, cols)]]  # noqa: E731
+    missing = {name: len(_missing_columns(header_of(cols), cols)) for name, cols in sources.items()}
+    fewest = min(n for name, n in missing.items() if name != own[0])
+    best = [name for name, n in missing.items() if name != own[0] and n == fewest]
+    if fewest >= missing[own[0]] or len(best) != 1:
+        return None
+    where = f"filen ligger i mappen {path.parent.name}/, men" if path.parent.name == own[0] else "filen"
+    return f"{where} ligner et udtræk fra {best[0]}: læg den i mappen {best[0]}/"
+
+
 def read_extract(path: Path, columns: Sequence[Column]) -> RawTable:
     """Read one extract and map its headers onto the contract's columns.
 
@@ -679,6 +716,13 @@ def _read_table(path: Path, raw_bytes: bytes, columns: Sequence[Column]) -> RawT
     body = cells.iloc[header_index + 1 :]
     # Row numbers as a person sees them: CSV lines and spreadsheet rows count from 1.
     row_numbers = body.index.to_numpy() + 1
+    # Missing columns first: with none of the source's headers found (a file in the wrong folder),
+    # a title line is taken for the header, and every row would be "longer than the header".
+    missing = _missing_columns(headers, columns)
+    if missing:
+        raise MissingColumnError(
+            shown_name(path), {col.label: col.accepted for col in missing}, hint=_belongs_elsewhere(path, cells, columns)
+        )
     if separator is not None:
         _check_row_widths(shown_name(path), headers, body, row_numbers)
         _check_field_counts(shown_name(path), raw_bytes, encoding, separator, header_index)
@@ -689,8 +733,6 @@ def _read_table(path: Path, raw_bytes: bytes, columns: Sequence[Column]) -> RawT
         aliases = {normalise_header(a) for a in col.aliases}
         positions = [i for i, h in enumerate(headers) if h in aliases]
         if not positions:
-            if col.required:
-                raise MissingColumnError(shown_name(path), col.label, col.accepted)
             data[col.name] = ""
             continue
         if len(positions) > 1:

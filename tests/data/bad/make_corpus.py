@@ -86,6 +86,7 @@ def main() -> None:
     raw_bytes("as2007/undefined_cp1252_bytes.csv",
               (AS_HEADER + "\n" + f"{A};§ 85 bost\x81tte timetakst;01-02-2018;;;;\n").encode("latin-1"))
     text("as2007/misspelled_header.csv", ["CPR;Ydelsestyp;Startdato;Slutdato", f"{A};§ 85 bostøtte timetakst;01-02-2018;"])
+    text("as2007/two_required_columns_missing.csv", ["Personnr;Ydelsestype;Startdato;Til", f"{A};§ 85 bostøtte timetakst;01-02-2018;"])
     text("as2007/quoted_separator.csv", [
         "cpr,ydelse,start,slut,leverandør",
         f'{A},"§ 84 midlertidig botilbud, aflastning",01-02-2018,,"Bo, Støtte og Co"',
@@ -231,6 +232,10 @@ def main() -> None:
     ])
     text("fremmoede/future_date.csv", [
         FM_HEADER, "02-01-2018;NADA;Anne Hansen;1", "02-01-2918;NADA;Bo Jensen;1", "02-01-2090;NADA;Carl Berg;1",
+    ])
+    # An AS2007 extract dropped in the wrong folder (below a title line): not three errors in turn.
+    text("fremmoede/as2007_extract_in_wrong_folder.csv", [
+        "Visiterede ydelser 2018", AS_HEADER, f"{A};§ 85 bostøtte timetakst;01-02-2018;;;;",
     ])
     text("fremmoede/missing_deltager_column.csv", ["Dato;Tilbud;Antal", "02-01-2018;NADA;1"])
     text("fremmoede/bom_tab_trailing_total.csv", [
