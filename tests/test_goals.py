@@ -351,3 +351,24 @@ def test_status_params_file_fits_the_notebooks_it_runs():
     assert by[("04_maalopfoelgning", "midtvejsstatus_2021")] == {"report_type": "midtvejsstatus",
                                                                  "status_date": "2021-12-31"}
     assert by[("00_samlet_rapport", "slutstatus_2022")]["last_period"] == "2022H2"
+
+
+def test_a_baseline_measured_otherwise_shows_no_change_since_baseline():
+    from analyse.goals_report import change_text, goal_sentence, goals_table
+
+    shipped = {g.id: g for g in load_goals(SHIPPED)}
+    # The agreement's national register figures against the centre's own episodes (the goals' notes).
+    assert {i for i, g in shipped.items() if not g.baseline_comparable} == {
+        "alkoholbehandling_nationalt", "stofbehandling_nationalt"}
+    goal = shipped["alkoholbehandling_nationalt"]
+    result = goals.GoalResult(goal, goals.NOT_REACHED, "målet er ikke nået",
+                              goals.CurrentValue(0.76, "2022", 100, 76), change=0.40)
+    assert change_text(result) == "ikke sammenlignelig"
+    assert goals_table([result]).iloc[0]["Ændring siden baseline"] == "ikke sammenlignelig"
+    sentence = goal_sentence(result)
+    assert "opgjort på en anden måde" in sentence and "+40" not in sentence and "mod 36 %" not in sentence
+    comparable = goals.GoalResult(shipped["alkohol_reduktion_afholdenhed"], goals.REACHED, "",
+                                  goals.CurrentValue(0.76, "2022", 100, 76), change=0.23)
+    assert change_text(comparable).startswith("+23 procentpoint")
+    with pytest.raises(ConfigError, match="baseline.sammenlignelig"):
+        parse_goals(_set(_raw(), "hjemloese", "baseline.sammenlignelig", "nej"))

@@ -168,6 +168,9 @@ class Goal:
     baseline_period: str | None = None
     baseline_n: int | None = None
     deadline: int | None = None
+    # False where the agreement's baseline is measured otherwise than the current value (a
+    # national register against the centre's own episodes): no change since baseline is shown.
+    baseline_comparable: bool = True
     source: DataSource | None = None
     description: str = ""
     note: str | None = None
@@ -313,7 +316,10 @@ def parse_goal(raw, number: int) -> Goal:
     unit = _choice(raw, goal, "unit", UNITS)
     direction = _choice(raw, goal, "direction", DIRECTIONS)
 
-    baseline = _mapping(raw, goal, "baseline", {"value", "period", "n"})
+    baseline = _mapping(raw, goal, "baseline", {"value", "period", "n", "sammenlignelig"})
+    comparable = baseline.get("sammenlignelig", True)
+    if not isinstance(comparable, bool):
+        raise _fail(goal, "baseline.sammenlignelig", f"skal være true eller false (er {comparable!r})")
     baseline_value = _number(baseline.get("value"), goal, "baseline.value", unit)
     baseline_n = baseline.get("n")
     if baseline_n is not None and (isinstance(baseline_n, bool) or not isinstance(baseline_n, int) or baseline_n < 1):
@@ -345,6 +351,7 @@ def parse_goal(raw, number: int) -> Goal:
         target=target_value,
         baseline_period=None if baseline_period is None else str(baseline_period).strip() or None,
         baseline_n=baseline_n,
+        baseline_comparable=comparable,
         deadline=deadline,
         source=_source(raw, goal, unit),
         description=_optional_text(raw, goal, "beskrivelse") or "",

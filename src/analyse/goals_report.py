@@ -124,6 +124,8 @@ def change_text(result: GoalResult) -> str:
     >>> change_text(GoalResult(g, "Nået", "", change=0.12, change_low=0.003, change_high=0.24))
     '+12 procentpoint (0,3 til 24)'
     """
+    if not result.goal.baseline_comparable:
+        return "ikke sammenlignelig"
     if result.change is None:
         return MISSING
     if not result.goal.is_share:
@@ -314,6 +316,13 @@ def goal_sentence(result: GoalResult, threshold: int = 5) -> str:
             successes_of(g.baseline, g.baseline_n), g.baseline_n, c.successes, c.n,
             first=f"baseline ({g.baseline_period})" if g.baseline_period else "baseline",
             second=c.period, target=g.target, min_n=threshold,
+        )
+    elif not g.baseline_comparable:
+        text = (
+            f"Værdien er {format_value(g, c.value)} i {c.period}. Aftalens baseline "
+            f"({format_value(g, g.baseline)}) og mål ({format_value(g, g.target)}"
+            f"{f' i {g.deadline}' if g.deadline else ''}) er opgjort på en anden måde, så ændringen siden "
+            "baseline vises ikke."
         )
     else:
         baseline = format_value(g, g.baseline)
