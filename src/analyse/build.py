@@ -36,7 +36,12 @@ indicator rows.
          "inputs": {"notebook": sha, "parameters": {...}, "version": "0.1.0",
                     "code": {"<module>.py": sha}, "sources": {"as2007": digest},
                     "synthetic": sha | null, "files": {"<file a parameter names>": sha},
-                    "goals": {"file": "<path>", "sha": sha | null} | null}}}}
+                    "goals": {"file": "<path>", "sha": sha | null} | null}}},
+     "declared": {"<notebook sha>": {<its parameters, papermill.inspect_notebook>}},
+     "pairs": {"<notebook path>": ["<notebook sha>", "<.py pair sha>"]}}
+
+(``declared`` and ``pairs`` only spare work: the notebooks' declared parameters, and the
+notebook/``.py`` pairs last seen in step, see :func:`sync_notebook_pairs`.)
 
 A report runs again when its notebook, its parameters, the package version, the
 package code it imports (plus the runner's), the digest of a source it reads, the
@@ -434,7 +439,60 @@ def remember_declared(reports_dir: Path, declared: dict[Path, dict]) -> None:
     manifest = read_manifest(reports_dir)
     cache = {sha256_file(nb): info for nb, info in declared.items()}
     if manifest.get("declared") != cache:
-        write_manifest(reports_dir, {"reports": manifest.get("reports", {}), "declared": cache})
+        _update_reports_manifest(reports_dir, declared=cache)
+
+
+def _update_reports_manifest(reports_dir: Path, **parts) -> None:
+    """Write the reports manifest with ``parts`` replaced, the rest as it is."""
+    manifest = read_manifest(reports_dir)
+    kept = {k: manifest.get(k, {}) for k in ("reports", "declared", "pairs")}
+    write_manifest(reports_dir, {**kept, **parts})
+
+
+# --- notebooks edited as their .py pair ----------------------------------------------------------
+
+
+def sync_notebook_pairs(notebooks: Iterable[Path], reports_dir: Path | None = None,
+                        say: Callable[[str], None] = print) -> list[Path]:
+    """Bring a notebook up to date with its ``.py`` pair where the pair was edited since.
+
+    Analysts review and edit the jupytext ``.py`` beside a notebook (README); the build runs the
+    ``.ipynb``. A ``.py`` newer than its notebook and with other cells updates the notebook first
+    (inputs from the ``.py``, as ``python3 make.py notebooks`` would: newer wins), with a line
+    saying so. A notebook newer than a ``.py`` that differs is run as it is, with a line saying the
+    ``.py`` is out of step: the build never overwrites the reviewed file. Pairs seen in step are
+    remembered (by both files' checksums) in the reports manifest, so a build where neither
+    changed does not load jupytext. Returns the notebooks updated.
+    """
+    remembered = read_manifest(reports_dir).get("pairs", {}) if reports_dir is not None else {}
+    remembered = remembered if isinstance(remembered, dict) else {}
+    pairs, updated = dict(remembered), []
+    for notebook in notebooks:
+        notebook = Path(notebook)
+        paired = notebook.with_suffix(".py")
+        if not paired.is_file():
+            continue
+        key = str(notebook.resolve())
+        if pairs.get(key) == [sha256_file(notebook), sha256_file(paired)]:
+            continue
+        from analyse import notebook_files
+
+        if not notebook_files.is_pair(notebook):
+            continue  # a .py of the same name that is not the notebook's jupytext pair
+        if notebook_files.pair_problems(notebook):
+            if paired.stat().st_mtime_ns > notebook.stat().st_mtime_ns:
+                notebook_files.update_from_pair(notebook)
+                say(f"notebook {notebook.name} opdateret fra {paired.name}")
+                updated.append(notebook)
+            else:
+                say(f"bemærk: {paired.name} afviger fra {notebook.name}, som er nyere og køres som den er "
+                    "(python3 make.py notebooks bringer dem i takt)")
+                pairs.pop(key, None)
+                continue
+        pairs[key] = [sha256_file(notebook), sha256_file(paired)]
+    if reports_dir is not None and pairs != remembered:
+        _update_reports_manifest(Path(reports_dir), pairs=pairs)
+    return updated
 
 
 # --- manifests ---------------------------------------------------------------------------------
@@ -840,8 +898,7 @@ def record_reports(reports_dir: Path, plan: ReportPlan, results: list) -> None:
             }
         else:
             entries.pop(stem, None)
-    manifest = read_manifest(reports_dir)
-    write_manifest(reports_dir, {"reports": entries, "declared": manifest.get("declared", {})})
+    _update_reports_manifest(reports_dir, reports=entries)
 
 
 # --- the whole build ---------------------------------------------------------------------------
@@ -884,14 +941,17 @@ def report_jobs(
     processed_dir: Path,
     notebooks: list[Path] | None = None,
     reports_dir: Path | None = None,
+    say: Callable[[str], None] = print,
 ) -> list:
     """Every report job (checked against the notebooks' parameters) for a parameters file, or defaults.
 
+    A notebook whose ``.py`` pair was edited since is updated from it first (:func:`sync_notebook_pairs`).
     With ``reports_dir``, the notebooks' declared parameters are remembered in its manifest.
     """
     from analyse.params import Variant, load_params, plan_jobs
 
     notebooks = find_notebooks(notebooks)
+    sync_notebook_pairs(notebooks, reports_dir, say)
     declared = declared_parameters(notebooks, reports_dir)
     if params_file:
         variants, source = load_params(params_file), f"parameterfil {Path(params_file).name}"
@@ -987,7 +1047,7 @@ def build(
     """
     started = time.monotonic()
     processed_dir, reports_dir = Path(processed_dir), Path(reports_dir)
-    jobs = report_jobs(params_file, processed_dir, notebooks, reports_dir)
+    jobs = report_jobs(params_file, processed_dir, notebooks, reports_dir, say=say)
 
     plan = plan_clean(raw_dir, processed_dir, mappings_dir, force=force)
     say("Rensning:")

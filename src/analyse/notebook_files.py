@@ -95,6 +95,40 @@ def pair_problems(notebook: Path) -> list[str]:
     return [f"{paired.name} har {len(theirs)} celler, notebooken {len(ours)}"]
 
 
+def is_pair(notebook: Path) -> bool:
+    """Whether the ``.py`` beside ``notebook`` is its jupytext pair (a header naming jupytext)."""
+    try:
+        head = paired_path(notebook).read_text(encoding="utf-8")[:4000]
+    except (OSError, UnicodeDecodeError):
+        return False
+    return head.startswith("# ---") and "#   jupytext:" in head
+
+
+def update_from_pair(notebook: Path) -> None:
+    """Write ``notebook``'s cells from its ``.py`` pair (outputs and metadata kept where cells match).
+
+    The ``.py`` is then touched, so it stays the newer of the two, as jupytext's own sync leaves
+    them (JupyterLab with jupytext refuses a notebook newer than a differing pair).
+    """
+    import os
+
+    from jupytext.cli import jupytext as jupytext_cli
+
+    from analyse.exceptions import ConfigError
+
+    paired = paired_path(notebook)
+    try:
+        jupytext_cli(["--to", "ipynb", "--update", "--quiet", "--output", str(notebook), str(paired)])
+    except (Exception, SystemExit) as error:  # noqa: BLE001 - jupytext's own errors, in one line
+        raise ConfigError(f"notebook {notebook.name} kan ikke opdateres fra {paired.name} "
+                          f"({type(error).__name__}: {' '.join(str(error).split())[:200]})") from None
+    problems = pair_problems(notebook)
+    if problems:
+        raise ConfigError(f"notebook {notebook.name} kan ikke opdateres fra {paired.name} ({problems[0]}); "
+                          "kør python3 make.py notebooks")
+    os.utime(paired)
+
+
 def check(paths: list[Path]) -> list[str]:
     problems = []
     for path in paths:
