@@ -317,17 +317,18 @@ def write_index(
     processed_dir: Path | None,
     current: Collection[str] | None = None,
     not_made: dict[str, str] | None = None,
+    planned: Collection[str] | None = None,
 ) -> Path:
     """``reports/index.html`` over every report in the folder (the ones just run get their titles).
 
-    See :func:`analyse.runner.index_html` for ``current`` and ``not_made``. An index that
+    See :func:`analyse.runner.index_html` for ``current``, ``not_made`` and ``planned``. An index that
     would only differ in its build time is left alone, so a build that changed nothing
     writes nothing.
     """
     from analyse import runner
 
     target = Path(reports_dir) / runner.INDEX_FILE
-    page = runner.index_html(Path(reports_dir), results, processed_dir, datetime.now(), current, not_made)
+    page = runner.index_html(Path(reports_dir), results, processed_dir, datetime.now(), current, not_made, planned)
     try:
         old = target.read_text(encoding="utf-8")
     except OSError:

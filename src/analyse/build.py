@@ -979,6 +979,7 @@ def run_reports(
     from analyse.batch import execute_jobs, write_index
 
     reports_dir = Path(reports_dir)
+    planned = {job.output_stem for job in jobs}
     # A clean killed while moving its outputs into place left a journal: finish the move
     # first, so no report reads a mix of two cleans (see atomic.StagedOutputs).
     if recover(Path(processed_dir)):
@@ -1010,7 +1011,7 @@ def run_reports(
     # rapporter" once the data differ from what it was made from (an unchanged index is not
     # rewritten).
     current = {job.output_stem for job in runnable} | _made_from_current_data(reports_dir, processed_dir)
-    write_index(reports_dir, results, Path(processed_dir), current=current, not_made=not_made)
+    write_index(reports_dir, results, Path(processed_dir), current=current, not_made=not_made, planned=planned)
     return plan, results
 
 

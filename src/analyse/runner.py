@@ -376,12 +376,13 @@ def _existing_title(path: Path) -> str:
 
 
 def _index_items(reports_dir: Path, reports: list[Path], titles: dict[str, str],
-                 why_old: dict[str, str] | None = None) -> list[str]:
-    """One list item per report: its title as a link, when it was made, its workbook."""
+                 why_old: dict[str, str] | None = None, repeated: Collection[str] = ()) -> list[str]:
+    """One list item per report: its title as a link, when it was made, its workbook; a title
+    the index shows more than once also gets the report's file name, which tells them apart."""
     tables = _tables_dir(reports_dir)
     items = []
     for path in reports:
-        title = titles.get(path.name) or _existing_title(path)
+        title = titles[path.name]
         made = format_datetime(datetime.fromtimestamp(path.stat().st_mtime))
         book = tables / f"{path.stem}.xlsx"
         link = ""
@@ -391,9 +392,10 @@ def _index_items(reports_dir: Path, reports: list[Path], titles: dict[str, str],
         note = ""
         if why_old is not None:
             note = f" · {html.escape(why_old.get(path.stem, 'ikke dannet af de nuværende data'))}"
+        name = f" · {html.escape(path.name)}" if title in repeated else ""
         items.append(
             f'<li><a href="{html.escape(path.name)}">{html.escape(title)}</a>'
-            f'<br><span class="tid">Dannet {made}{link}{note}</span></li>'
+            f'<br><span class="tid">Dannet {made}{name}{link}{note}</span></li>'
         )
     return items
 
@@ -405,20 +407,36 @@ def index_html(
     built: datetime,
     current: Collection[str] | None = None,
     not_made: dict[str, str] | None = None,
+    planned: Collection[str] | None = None,
 ) -> str:
     """The Danish index page: every report in ``reports_dir`` with title, link and time.
 
     With ``current`` (the reports made from the current data), the other reports in
     the folder (a variant since removed from the parameters file, a source whose
     extracts are gone) are listed apart, with why when ``not_made`` says, so nobody
-    mistakes an old report for a current one. Nothing is deleted.
+    mistakes an old report for a current one. Nothing is deleted. With ``planned`` (the
+    reports the parameters ask for now), a report that is not among them but has the title
+    of one that is (a variant renamed, e.g. a typo fixed or made) is listed apart too. Two
+    reports with the same title show their file names.
     """
     titles = {r.html.name: r.title for r in results if r.html is not None}
     reports = sorted(p for p in reports_dir.glob("*.html") if p.name != INDEX_FILE)
+    titles = {p.name: titles.get(p.name) or _existing_title(p) for p in reports}
     older = [p for p in reports if current is not None and p.stem not in current]
+    why_old = dict(not_made or {})
+    if planned is not None:
+        wanted = {titles[p.name]: p.name for p in reports if p not in older and p.stem in planned}
+        for p in reports:
+            if p not in older and p.stem not in planned and titles[p.name] in wanted:
+                older.append(p)
+                why_old[p.stem] = (f"ikke med i de nuværende parametre; {wanted[titles[p.name]]} "
+                                   "har samme titel")
+        older.sort()
     reports = [p for p in reports if p not in older]
-    items = _index_items(reports_dir, reports, titles)
-    older_items = _index_items(reports_dir, older, titles, not_made or {})
+    seen = [titles[p.name] for p in reports + older]
+    repeated = {title for title in seen if seen.count(title) > 1}
+    items = _index_items(reports_dir, reports, titles, repeated=repeated)
+    older_items = _index_items(reports_dir, older, titles, why_old, repeated)
     failed = [
         f"<li>{html.escape(r.title)} ({html.escape(r.notebook.name)}): kunne ikke dannes ved "
         "denne kørsel; en eventuel ældre udgave står ovenfor.</li>"
