@@ -176,16 +176,64 @@ def _collect(futures: dict, jobs, reports_dir, on_done, results) -> None:
 
 
 def _run_local(jobs, reports_dir, env, workers, on_done):
-    """Up to ``workers`` notebooks at a time, from threads of this process (each kernel is a process)."""
+    """Up to ``workers`` notebooks at a time, from threads of this process (each kernel is a process).
+
+    One at a time too runs in a thread, not in this (the main) thread: papermill's client would
+    take over SIGINT and SIGTERM there and ask the kernel to shut down in the middle of a cell.
+    The main thread only waits, so an interrupt (Ctrl-C, or SIGTERM as the command line turns it
+    into one) lands here: the kernels are killed, jobs not started are dropped, the reports that
+    were finished are passed to ``on_done``, and the interrupt goes on up (see :func:`_interrupted`).
+    """
+    from analyse import runner
+
     results = [None] * len(jobs)
+    runner.allow_kernels()
     with job_env(env):
         if workers <= 1 or len(jobs) <= 1:
-            for i, job in enumerate(jobs):
-                results[i] = _run(job, str(reports_dir))
-                on_done(results[i])
-            return results
-        _run_pipelined(jobs, reports_dir, min(workers, len(jobs)), on_done, results)
+            _run_one_by_one(jobs, reports_dir, on_done, results)
+        else:
+            _run_pipelined(jobs, reports_dir, min(workers, len(jobs)), on_done, results)
     return results
+
+
+def _interrupted(pools, outcomes: Iterable, on_done, results) -> None:
+    """After an interrupt: kill the kernels, drop jobs not started, wait for those running (their
+    kernels gone, they end at once), then pass on the reports that were finished."""
+    from analyse import runner
+
+    runner.stop_kernels()
+    for pool in pools:
+        pool.shutdown(wait=False, cancel_futures=True)
+    for pool in pools:
+        pool.shutdown(wait=True)
+    for i, future in outcomes:
+        if results[i] is None and future.done() and not future.cancelled() and future.exception() is None:
+            result = future.result()
+            if getattr(result, "ok", False):  # a finished report (a cut-short run comes back failed)
+                results[i] = result
+                on_done(result)
+
+
+def _outcome(future: Future, job: ReportJob, reports_dir):
+    try:
+        return future.result()
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as error:  # noqa: BLE001 - a broken job fails alone
+        return _crashed(job, reports_dir, error)
+
+
+def _run_one_by_one(jobs, reports_dir, on_done, results) -> None:
+    """Execute and convert each job in turn, on a thread of its own (see :func:`_run_local`)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        futures = [pool.submit(_run, job, str(reports_dir)) for job in jobs]
+        try:
+            for i, future in enumerate(futures):
+                results[i] = _outcome(future, jobs[i], reports_dir)
+                on_done(results[i])
+        except BaseException:
+            _interrupted([pool], enumerate(futures), on_done, results)
+            raise
 
 
 def _run_pipelined(jobs, reports_dir, workers, on_done, results) -> None:
@@ -214,13 +262,24 @@ def _run_pipelined(jobs, reports_dir, workers, on_done, results) -> None:
 
         for i, job in enumerate(jobs):
             pool.submit(_execute, job, str(reports_dir)).add_done_callback(lambda future, i=i: executed(i, future))
-        for _ in jobs:
-            i, future = finished.get()
-            try:
-                results[i] = future.result()
-            except BaseException as error:  # noqa: BLE001 - a broken job fails alone, as in _collect
-                results[i] = _crashed(jobs[i], reports_dir, error)
-            on_done(results[i])
+        try:
+            for _ in jobs:
+                i, future = finished.get()
+                results[i] = _outcome(future, jobs[i], reports_dir)  # a broken job fails alone, as in _collect
+                on_done(results[i])
+        except BaseException:
+            # The conversion thread first: a conversion handed over from now on is dropped.
+            _interrupted([converter, pool], _drain(finished), on_done, results)
+            raise
+
+
+def _drain(finished: queue.SimpleQueue):
+    """What is in the queue once the pools are shut down (read lazily: after the wait)."""
+    while True:
+        try:
+            yield finished.get_nowait()
+        except queue.Empty:
+            return
 
 
 def _run_processes(jobs, reports_dir, env, workers, on_done):

@@ -974,16 +974,26 @@ def run_reports(
     say: Callable[[str], None] = print,
     progress: bool | None = None,
 ) -> tuple[ReportPlan, list]:
-    """Run the jobs that need it (all with ``force``), write the index and the reports manifest."""
+    """Run the jobs that need it (all with ``force``), write the index and the reports manifest.
+
+    Interrupted (Ctrl-C, SIGTERM), it records the reports that were finished, rewrites the index
+    so a report not made again from the current data is not listed as current, and re-raises.
+    """
     from analyse.atomic import recover
-    from analyse.batch import execute_jobs, write_index
 
     reports_dir = Path(reports_dir)
-    planned = {job.output_stem for job in jobs}
+    remove_partial_notebooks(reports_dir)
     # A clean killed while moving its outputs into place left a journal: finish the move
     # first, so no report reads a mix of two cleans (see atomic.StagedOutputs).
     if recover(Path(processed_dir)):
         say(f"  en afbrudt rensning efterlod {processed_dir} halvt opdateret; den er gjort færdig")
+    return _run_reports(jobs, reports_dir, processed_dir, force, workers, executor, scheduler, say, progress)
+
+
+def _run_reports(jobs, reports_dir, processed_dir, force, workers, executor, scheduler, say, progress):
+    from analyse.batch import execute_jobs, write_index
+
+    planned = {job.output_stem for job in jobs}
     runnable, not_made = [], {}
     for job in jobs:
         absent = missing_sources(job.notebook, Path(processed_dir))
@@ -1003,8 +1013,15 @@ def run_reports(
             say(f"  {job.label}: køres ({why})")
     results = []
     if plan.run:
-        results = execute_jobs([job for job, _ in plan.run], reports_dir, workers=workers,
-                               executor=executor, scheduler=scheduler, progress=progress)
+        finished: list = []
+        try:
+            results = execute_jobs([job for job, _ in plan.run], reports_dir, workers=workers,
+                                   executor=executor, scheduler=scheduler, progress=progress,
+                                   on_done=finished.append)
+        except KeyboardInterrupt:
+            record_reports(reports_dir, plan, finished)
+            index_after_interrupt(reports_dir, processed_dir, plan, finished, not_made, planned)
+            raise
         record_reports(reports_dir, plan, results)
     # Also when nothing ran: a report left from an earlier build (a variant since removed from
     # the parameters file, a source whose extracts are gone) moves to the index's "Ældre
@@ -1013,6 +1030,43 @@ def run_reports(
     current = {job.output_stem for job in runnable} | _made_from_current_data(reports_dir, processed_dir)
     write_index(reports_dir, results, Path(processed_dir), current=current, not_made=not_made, planned=planned)
     return plan, results
+
+
+def remove_partial_notebooks(reports_dir: Path) -> list[Path]:
+    """Delete the partial executed copies (``notebooks/.<report>.partial.ipynb``) a killed run left.
+
+    Only the runner's own (:func:`analyse.runner.partial_path`; its pattern is repeated here, as
+    importing the runner loads nbformat, which a no-change build does without).
+    """
+    removed = []
+    for path in (Path(reports_dir) / "notebooks").glob(".*.partial.ipynb"):
+        if path.is_file():
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def index_after_interrupt(reports_dir: Path, processed_dir: Path, plan: ReportPlan | None = None,
+                          finished: list = (), not_made: dict | None = None, planned=None) -> None:
+    """The index after an interrupted build: current are the reports made from the current data,
+    less those that were to run again and did not (unless only ``--force`` wanted them again)."""
+    from analyse.batch import write_index
+
+    reports_dir = Path(reports_dir)
+    old = read_manifest(reports_dir).get("reports", {})
+    done = {Path(r.executed).stem for r in finished if r.ok}
+    cut_short = {}
+    for job, _ in (plan.run if plan is not None else []):
+        stem = job.output_stem
+        if stem in done:
+            continue
+        why = _why_report(old.get(stem), plan.inputs[stem], reports_dir / f"{stem}.html",
+                          workbook_path(reports_dir, stem))
+        if why:
+            cut_short[stem] = f"ikke dannet igen, da kørslen blev afbrudt ({why})"
+    current = (_made_from_current_data(reports_dir, Path(processed_dir)) | done) - set(cut_short)
+    write_index(reports_dir, list(finished), Path(processed_dir), current=current,
+                not_made={**(not_made or {}), **cut_short}, planned=planned)
 
 
 def _made_from_current_data(reports_dir: Path, processed_dir: Path) -> set[str]:
@@ -1049,8 +1103,23 @@ def build(
     started = time.monotonic()
     processed_dir, reports_dir = Path(processed_dir), Path(reports_dir)
     jobs = report_jobs(params_file, processed_dir, notebooks, reports_dir, say=say)
-
     plan = plan_clean(raw_dir, processed_dir, mappings_dir, force=force)
+    try:
+        _build_clean(plan, raw_dir, processed_dir, mappings_dir, say)
+    except KeyboardInterrupt:
+        # The clean data may be new now, the reports are not: an index must not say otherwise.
+        if (reports_dir / "index.html").is_file():
+            index_after_interrupt(reports_dir, processed_dir, planned={job.output_stem for job in jobs})
+        raise
+    say("Rapporter:")
+    report_plan, results = run_reports(jobs, reports_dir, processed_dir, force=force, workers=workers,
+                                       executor=executor, scheduler=scheduler, say=say, progress=progress)
+    return BuildResult(dict(plan.clean), [j for j, _ in report_plan.run], report_plan.skip, results,
+                       time.monotonic() - started)
+
+
+def _build_clean(plan: CleanPlan, raw_dir: Path, processed_dir: Path, mappings_dir: Path | None,
+                 say: Callable[[str], None]) -> None:
     say("Rensning:")
     for name in plan.skip:
         say(f"  {name}: uændret, springes over")
@@ -1072,9 +1141,3 @@ def build(
                 say(f"    {hint}")
     if not (plan.clean or plan.skip):
         say("  ingen udtræk fundet (forventer mapperne as2007/, fremmoede/, rusmiddel/)")
-
-    say("Rapporter:")
-    report_plan, results = run_reports(jobs, reports_dir, processed_dir, force=force, workers=workers,
-                                       executor=executor, scheduler=scheduler, say=say, progress=progress)
-    return BuildResult(dict(plan.clean), [j for j, _ in report_plan.run], report_plan.skip, results,
-                       time.monotonic() - started)

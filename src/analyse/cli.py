@@ -9,10 +9,13 @@ values from an extract, and those can be personal data.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno  # noqa: F401 - the doctests below
 import logging
 import re
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from analyse import __version__, config
@@ -241,17 +244,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a scheduler, a service stop, ``kill``): handled as Ctrl-C is."""
+
+
+def _terminate(signum, frame):
+    raise Terminated()
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
+    """While a command runs, SIGTERM ends it the way Ctrl-C does: what was finished is recorded
+    (for ``build``/``run``: the manifest and the index, see analyse.build.run_reports), kernels
+    are stopped, and the command says so in one line. (Signals are the main thread's.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="analyse: %(message)s")
     try:
-        return args.func(args)
+        with _sigterm_as_interrupt():
+            return args.func(args)
     except AnalyseError as exc:
         print(f"analyse: fejl: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("analyse: afbrudt", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        terminated = isinstance(exc, Terminated)
+        print(f"analyse: afbrudt{' (SIGTERM)' if terminated else ''}; det færdige er gemt, "
+              "resten laves ved næste kørsel", file=sys.stderr)
+        return 128 + signal.SIGTERM if terminated else 130
     except OSError as exc:
         # A folder that cannot be written (read-only, full disk, a file where a folder should be)
         # is the user's to fix: name it. The path and the system's reason hold no cell values.

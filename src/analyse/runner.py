@@ -14,10 +14,15 @@ from __future__ import annotations
 
 import copy
 import html
+import logging
 import os
 import re
+import signal
+import sys
+import threading
 import time
 import uuid
+import weakref
 from collections.abc import Collection
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +41,9 @@ from analyse.values import CPR_LIKE as _CPR_LIKE  # a CPR number, however writte
 KERNEL_NAME = "python3"
 EXECUTED_SUBDIR = "notebooks"
 INDEX_FILE = "index.html"
+# The copy papermill writes while a notebook runs (`.<report>.partial.ipynb` beside the executed
+# copies); renamed to `<report>.ipynb` when it is done. analyse.build removes one a killed run left.
+PARTIAL_SUFFIX = ".partial.ipynb"
 
 # Cells that are machinery, not report: papermill's injected parameters, the
 # notebook's own defaults, and anything an author tags to hide.
@@ -224,21 +232,133 @@ def _failure_message(name: str, error: Exception, executed: Path) -> str:
     return _scrub(f"notebook {name} kunne ikke køres: {type(error).__name__}: {error}")
 
 
+def partial_path(executed: Path) -> Path:
+    """Where papermill writes an executed copy while its notebook runs."""
+    return executed.with_name(f".{executed.stem}{PARTIAL_SUFFIX}")
+
+
+# --- stopping every kernel at once (Ctrl-C, SIGTERM) -------------------------------------------
+#
+# Notebooks run in threads (analyse.batch), so an interrupt reaches the main thread while the
+# kernels run on. The batch then calls stop_kernels(): the kernels this process started are
+# killed (their own process group each: jupyter_client starts them in a session of their own, so
+# a terminal's Ctrl-C does not reach them), no new one starts, and the runs that were cut short
+# leave no partial copy. A kernel killed outright prints nothing (asked to shut down in the middle
+# of a cell, ipykernel printed an English ZMQError traceback on this process's terminal), and what a
+# kernel writes to stderr once its shutdown has begun is dropped (see _forward_stderr).
+
+_STOPPING = threading.Event()
+_KERNELS: "weakref.WeakSet" = weakref.WeakSet()
+_KERNELS_LOCK = threading.Lock()
+
+
+class Stopped(RuntimeError):
+    """The run was interrupted: no kernel starts."""
+
+
+def allow_kernels() -> None:
+    """Let kernels start again (a new batch after an interrupted one, in the same process)."""
+    _STOPPING.clear()
+
+
+def _kill(manager) -> None:
+    process = getattr(getattr(manager, "provisioner", None), "process", None)
+    if process is None or process.poll() is not None:  # gone (reaped: its id may be another's now)
+        return
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # the kernel and anything it started
+    except OSError:
+        try:
+            process.kill()
+        except OSError:
+            pass
+
+
+class _QuietWhileStopping(logging.Filter):
+    """Papermill's client logs each killed kernel ("Kernel died while waiting for execute reply.")."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not _STOPPING.is_set()
+
+
+_QUIET = _QuietWhileStopping()
+
+
+def stop_kernels() -> None:
+    """Kill every kernel this process runs, and start no more until :func:`allow_kernels`.
+
+    Log lines about the kernels dying are dropped meanwhile (they are this, not news).
+    """
+    _STOPPING.set()
+    for handler in logging.getLogger().handlers:
+        if _QUIET not in handler.filters:
+            handler.addFilter(_QUIET)
+    with _KERNELS_LOCK:
+        managers = list(_KERNELS)
+    for manager in managers:
+        _kill(manager)
+
+
+def _forward_stderr(fd: int, manager) -> None:
+    """Pass a kernel's stderr on to this process's, until its shutdown begins (or every kernel's).
+
+    Shutting a kernel down, jupyter_client interrupts it first (SIGINT) and then asks it to stop;
+    caught in a message handler, ipykernel logs that ("KeyboardInterrupt caught in kernel", an
+    English ZMQError traceback), which is nothing the analyst can act on. What a kernel says
+    while it runs (it failed to start, a library wrote to stderr) still comes through.
+    """
+    with open(fd, "rb", buffering=0) as pipe:
+        for line in iter(pipe.readline, b""):
+            if manager._quiet or _STOPPING.is_set():
+                continue
+            try:
+                sys.stderr.write(line.decode("utf-8", "replace"))
+                sys.stderr.flush()
+            except (OSError, ValueError):  # this process's stderr closed: read on, so the kernel never blocks
+                pass
+
+
 @lru_cache(maxsize=1)
 def _kernel_manager_class():
     """A kernel manager that encrypts kernel traffic when ZeroMQ can (CurveZMQ).
 
     The kernel sees pseudonymised personal data; without this, ipykernel also
-    prints a plain-text-transport warning on every run.
+    prints a plain-text-transport warning on every run. Its kernels are known to
+    :func:`stop_kernels`.
     """
     import zmq
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
 
     class EncryptedKernelManager(AsyncKernelManager):
+        _quiet = False  # set once the kernel is being shut down: see _forward_stderr
+
         @default("transport_encryption")
         def _default_transport_encryption(self):
             return "auto" if zmq.has("curve") else "disabled"
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            if _STOPPING.is_set():
+                raise Stopped("afbrudt")
+            read, write = os.pipe()
+            kw["stderr"] = write
+            try:
+                await super()._async_launch_kernel(kernel_cmd, **kw)
+            except BaseException:
+                os.close(read)
+                raise
+            finally:
+                os.close(write)
+            threading.Thread(target=_forward_stderr, args=(read, self), daemon=True,
+                             name="kernel-stderr").start()
+            with _KERNELS_LOCK:
+                _KERNELS.add(self)
+            if _STOPPING.is_set():  # stop_kernels() ran while this one started
+                _kill(self)
+
+        async def shutdown_kernel(self, now: bool = False, restart: bool = False):
+            self._quiet = True
+            return await super().shutdown_kernel(now=now, restart=restart)
 
     return EncryptedKernelManager
 
@@ -286,7 +406,7 @@ def execute(
     label = notebook.name if variant is None else f"{notebook.name} (variant {variant})"
     executed = reports_dir / EXECUTED_SUBDIR / f"{stem}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
-    partial = executed.with_name(f".{stem}.partial.ipynb")
+    partial = partial_path(executed)
     from analyse import report_page
 
     title = report_page.variant_title(notebook_title(nbformat.read(notebook, as_version=4), notebook.stem),
@@ -303,10 +423,17 @@ def execute(
             kernel_manager_class=_kernel_manager_class(),
         )
     except Exception as error:  # noqa: BLE001 - every failure is reported after the others ran
+        if _STOPPING.is_set():  # its kernel was killed: not the notebook's failure, nothing to debug
+            partial.unlink(missing_ok=True)
+            return ReportResult(notebook, title, executed, None, time.monotonic() - started,
+                                f"notebook {label}: afbrudt", variant)
         if partial.exists():
             os.replace(partial, executed)  # kept for the analyst to open and debug
         return ReportResult(notebook, title, executed, None, time.monotonic() - started,
                             _failure_message(label, error, executed), variant)
+    except BaseException:  # KeyboardInterrupt in this thread
+        partial.unlink(missing_ok=True)
+        raise
     os.replace(partial, executed)
     return ExecutedNotebook(notebook, nb, parameters, reports_dir, stem, title, label, executed, started, variant)
 
@@ -460,8 +587,9 @@ def index_html(
     if older_items:
         parts += [
             "<h2>Ældre rapporter</h2>",
-            "<p>Disse rapporter er ikke dannet af de nuværende rensede data (fx er varianten fjernet "
-            "fra parameterfilen, eller kilden mangler). De kan bygge på ældre data.</p>",
+            "<p>Disse rapporter er ikke dannet af de nuværende rensede data og parametre (fx er varianten "
+            "fjernet fra parameterfilen, kilden mangler, eller kørslen blev afbrudt). De kan bygge på ældre "
+            "data.</p>",
             "<ul>", *older_items, "</ul>",
         ]
     if failed:
