@@ -976,18 +976,21 @@ def run_reports(
 ) -> tuple[ReportPlan, list]:
     """Run the jobs that need it (all with ``force``), write the index and the reports manifest.
 
+    The reports folder is locked for the run, the clean data for reading (:mod:`analyse.locking`).
     Interrupted (Ctrl-C, SIGTERM), it records the reports that were finished, rewrites the index
     so a report not made again from the current data is not listed as current, and re-raises.
     """
     from analyse.atomic import recover
+    from analyse.locking import folder_lock
 
     reports_dir = Path(reports_dir)
-    remove_partial_notebooks(reports_dir)
-    # A clean killed while moving its outputs into place left a journal: finish the move
-    # first, so no report reads a mix of two cleans (see atomic.StagedOutputs).
-    if recover(Path(processed_dir)):
-        say(f"  en afbrudt rensning efterlod {processed_dir} halvt opdateret; den er gjort færdig")
-    return _run_reports(jobs, reports_dir, processed_dir, force, workers, executor, scheduler, say, progress)
+    with folder_lock(reports_dir), folder_lock(Path(processed_dir), exclusive=False):
+        remove_partial_notebooks(reports_dir)
+        # A clean killed while moving its outputs into place left a journal: finish the move
+        # first, so no report reads a mix of two cleans (see atomic.StagedOutputs).
+        if recover(Path(processed_dir)):
+            say(f"  en afbrudt rensning efterlod {processed_dir} halvt opdateret; den er gjort færdig")
+        return _run_reports(jobs, reports_dir, processed_dir, force, workers, executor, scheduler, say, progress)
 
 
 def _run_reports(jobs, reports_dir, processed_dir, force, workers, executor, scheduler, say, progress):
@@ -1098,22 +1101,27 @@ def build(
 ) -> BuildResult:
     """Clean what changed, run the reports whose inputs changed; say what was done and why.
 
-    The parameters file is checked first, so a typo stops the build before any work.
+    The parameters file is checked first, so a typo stops the build before any work. The
+    processed and reports folders are locked for the build (:mod:`analyse.locking`): a second
+    command on them stops at once.
     """
+    from analyse.locking import folder_lock
+
     started = time.monotonic()
     processed_dir, reports_dir = Path(processed_dir), Path(reports_dir)
-    jobs = report_jobs(params_file, processed_dir, notebooks, reports_dir, say=say)
-    plan = plan_clean(raw_dir, processed_dir, mappings_dir, force=force)
-    try:
-        _build_clean(plan, raw_dir, processed_dir, mappings_dir, say)
-    except KeyboardInterrupt:
-        # The clean data may be new now, the reports are not: an index must not say otherwise.
-        if (reports_dir / "index.html").is_file():
-            index_after_interrupt(reports_dir, processed_dir, planned={job.output_stem for job in jobs})
-        raise
-    say("Rapporter:")
-    report_plan, results = run_reports(jobs, reports_dir, processed_dir, force=force, workers=workers,
-                                       executor=executor, scheduler=scheduler, say=say, progress=progress)
+    with folder_lock(processed_dir), folder_lock(reports_dir):
+        jobs = report_jobs(params_file, processed_dir, notebooks, reports_dir, say=say)
+        plan = plan_clean(raw_dir, processed_dir, mappings_dir, force=force)
+        try:
+            _build_clean(plan, raw_dir, processed_dir, mappings_dir, say)
+        except KeyboardInterrupt:
+            # The clean data may be new now, the reports are not: an index must not say otherwise.
+            if (reports_dir / "index.html").is_file():
+                index_after_interrupt(reports_dir, processed_dir, planned={job.output_stem for job in jobs})
+            raise
+        say("Rapporter:")
+        report_plan, results = run_reports(jobs, reports_dir, processed_dir, force=force, workers=workers,
+                                           executor=executor, scheduler=scheduler, say=say, progress=progress)
     return BuildResult(dict(plan.clean), [j for j, _ in report_plan.run], report_plan.skip, results,
                        time.monotonic() - started)
 

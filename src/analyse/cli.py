@@ -77,11 +77,13 @@ def _check_processed_folder(processed: Path) -> None:
 
 def _cmd_clean(args: argparse.Namespace) -> int:
     from analyse.build import plan_clean, run_clean
+    from analyse.locking import folder_lock
 
     _check_raw_folder(Path(args.raw))
-    # Everything is cleaned; the manifest it leaves lets a later `analyse build` skip unchanged work.
-    plan = plan_clean(Path(args.raw), Path(args.out), args.mappings, force=True)
-    summary = run_clean(plan, Path(args.raw), Path(args.out), mappings_dir=args.mappings)
+    with folder_lock(Path(args.out)):  # no other clean, build or run on this folder meanwhile
+        # Everything is cleaned; the manifest it leaves lets a later `analyse build` skip unchanged work.
+        plan = plan_clean(Path(args.raw), Path(args.out), args.mappings, force=True)
+        summary = run_clean(plan, Path(args.raw), Path(args.out), mappings_dir=args.mappings)
     _print_clean_summary(summary, Path(args.out), args.mappings)
     return 0
 
@@ -112,13 +114,16 @@ def _run_options(args: argparse.Namespace) -> dict:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from analyse.build import report_jobs, run_reports
+    from analyse.locking import folder_lock
     from analyse.runner import NotebookError
 
     options = _run_options(args)
     processed = Path(args.processed)
     _check_processed_folder(processed)
-    jobs = report_jobs(args.params, processed, reports_dir=Path(args.reports))  # checked before anything runs
-    _, results = run_reports(jobs, Path(args.reports), processed, force=True, **options)
+    # (run_reports takes the same locks; taken here, they cover the check of the parameters too)
+    with folder_lock(Path(args.reports)), folder_lock(processed, exclusive=False):
+        jobs = report_jobs(args.params, processed, reports_dir=Path(args.reports))  # checked before anything runs
+        _, results = run_reports(jobs, Path(args.reports), processed, force=True, **options)
     _print_report_summary(results)
     if any(not r.ok for r in results):
         raise NotebookError(results)
