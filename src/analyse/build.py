@@ -490,7 +490,8 @@ def sync_notebook_pairs(notebooks: Iterable[Path], reports_dir: Path | None = No
                 pairs.pop(key, None)
                 continue
         pairs[key] = [sha256_file(notebook), sha256_file(paired)]
-    if reports_dir is not None and pairs != remembered:
+    # (A cache only: a reports folder is not made for it, so a run stopped by its parameters leaves none.)
+    if reports_dir is not None and Path(reports_dir).is_dir() and pairs != remembered:
         _update_reports_manifest(Path(reports_dir), pairs=pairs)
     return updated
 

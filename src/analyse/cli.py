@@ -120,9 +120,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     options = _run_options(args)
     processed = Path(args.processed)
     _check_processed_folder(processed)
-    # (run_reports takes the same locks; taken here, they cover the check of the parameters too)
+    # Checked before anything runs, and before the lock makes the reports folder: a bad
+    # parameters file leaves nothing behind. (run_reports takes the same locks.)
+    jobs = report_jobs(args.params, processed, reports_dir=Path(args.reports))
     with folder_lock(Path(args.reports)), folder_lock(processed, exclusive=False):
-        jobs = report_jobs(args.params, processed, reports_dir=Path(args.reports))  # checked before anything runs
         _, results = run_reports(jobs, Path(args.reports), processed, force=True, **options)
     _print_report_summary(results)
     if any(not r.ok for r in results):
