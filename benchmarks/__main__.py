@@ -142,8 +142,11 @@ def bench_clean(work: Path, rows: int) -> None:
     # The target is a ratio; these two lines show how much of it reading and writing alone use.
     print(f"  læs + skriv Parquet, ingen rensning:    {skeleton:6.2f} s  (forhold {skeleton / floor:.2f} ×; "
           f"med indikatorerne {(skeleton + result['indicators']) / floor:.2f} ×)")
-    print(f"  tilbage af 2,5 × til alle kontroller:   {2.5 * floor - skeleton - result['indicators']:6.2f} s  "
-          f"(rensningen bruger {clean - skeleton - result['indicators']:.2f} s på dem)")
+    # The clean computes the indicators while pyarrow writes the Parquet file, so at best they
+    # cost nothing beyond the write: what 2.5 × leaves after reading and writing is the upper bound.
+    print(f"  tilbage af 2,5 × til alle kontroller:   {2.5 * floor - skeleton:6.2f} s  "
+          f"(højst, hvis indikatorerne gemmer sig helt bag skrivningen; rensningen bruger "
+          f"{clean - skeleton:.2f} s ud over læs + skriv)")
     print(f"  Parquet-fil:                            {result['parquet_mb']:6.1f} MB")
 
 
