@@ -294,23 +294,29 @@ def test_a_line_of_ones_with_a_small_total_cannot_be_protected_and_says_so():
     assert shown.loc[0].tolist() == ["<5"] * 5
 
 
-def test_report_02_tables_are_suppressed_together():
-    """Tabel 4 must hide its total; Tabel 3 shows the same figure, so it must hide it too."""
+def _report_02_one_half_year(nada: int, kreativ: int, contacts: int, citizens: int) -> dict:
+    """Report 02's shown tables for one half-year with two tilbud (contacts) and their visits."""
     from analyse import fremmoede
 
     rows = [
-        ("kontakter_pr_tilbud", "NADA", "2019H1", 1), ("kontakter_pr_tilbud", "Kreativ", "2019H1", 5),
-        ("kontakter_psykiatriens_hus", "I alt", "2019H1", 6), ("unikke_borgere_psykiatriens_hus", "I alt", "2019H1", 6),
+        ("kontakter_pr_tilbud", "NADA", "2019H1", nada), ("kontakter_pr_tilbud", "Kreativ", "2019H1", kreativ),
+        ("kontakter_psykiatriens_hus", "I alt", "2019H1", contacts),
+        ("unikke_borgere_psykiatriens_hus", "I alt", "2019H1", citizens),
         ("besoeg_pr_tilbud", "NADA", "2019H1", 30), ("besoeg_pr_tilbud", "Kreativ", "2019H1", 50),
     ]
     indicators = pd.DataFrame(rows, columns=["indicator", "group", "period", "value"])
     visits = pd.DataFrame(columns=["date", "tilbud", "tilbud_kendt", "pseudonym", "anonymous", "antal"])
     out = fremmoede.report_tables(indicators, visits, ["2019H1"], known=["NADA", "Kreativ", "Uoplyst tilbud"])
-    t4, t3 = out["shown"]["tabel4"]["2019H1"], out["shown"]["tabel3"]["2019H1"]
-    assert t4.tolist() == ["<5", "X", 0, "X"]
+    return {name: table["2019H1"] for name, table in out["shown"].items() if name in ("tabel3", "tabel4")}
+
+
+def test_report_02_tables_are_suppressed_together():
+    """Tabel 4 must hide its total; Tabel 3 shows the same figure, so it must hide it too."""
+    shown = _report_02_one_half_year(nada=1, kreativ=5, contacts=6, citizens=6)
+    assert shown["tabel4"].tolist() == ["<5", "X", 0, "X"]
     # (Unikke borgere is hidden too: with Kreativ at most the house's 6 citizens, Kontakter = 6
     # would pin NADA to 1, and the audit takes the smallest candidate.)
-    assert t3.loc["Kontakter"] == "X"
+    assert shown["tabel3"].loc["Kontakter"] == "X"
 
 
 def test_report_02_knows_that_no_tilbud_has_more_citizens_than_the_house():
@@ -319,21 +325,11 @@ def test_report_02_knows_that_no_tilbud_has_more_citizens_than_the_house():
     Only the relation 'each tilbud's citizens <= the house's' lets the audit hide the 8 (it is in
     no other relation with the small cells); without it the line could not be protected at all.
     """
-    from analyse import fremmoede
-
-    rows = [
-        ("kontakter_pr_tilbud", "NADA", "2019H1", 4), ("kontakter_pr_tilbud", "Kreativ", "2019H1", 4),
-        ("kontakter_psykiatriens_hus", "I alt", "2019H1", 8), ("unikke_borgere_psykiatriens_hus", "I alt", "2019H1", 8),
-        ("besoeg_pr_tilbud", "NADA", "2019H1", 30), ("besoeg_pr_tilbud", "Kreativ", "2019H1", 50),
-    ]
-    indicators = pd.DataFrame(rows, columns=["indicator", "group", "period", "value"])
-    visits = pd.DataFrame(columns=["date", "tilbud", "tilbud_kendt", "pseudonym", "anonymous", "antal"])
     with warnings.catch_warnings():
         warnings.simplefilter("error", DisclosureWarning)
-        out = fremmoede.report_tables(indicators, visits, ["2019H1"], known=["NADA", "Kreativ", "Uoplyst tilbud"])
-    t4, t3 = out["shown"]["tabel4"]["2019H1"], out["shown"]["tabel3"]["2019H1"]
-    assert t4.tolist() == ["<5", "<5", 0, "X"]
-    assert t3.loc["Kontakter"] == "X" and t3.loc["Unikke borgere"] == "X"
+        shown = _report_02_one_half_year(nada=4, kreativ=4, contacts=8, citizens=8)
+    assert shown["tabel4"].tolist() == ["<5", "<5", 0, "X"]
+    assert shown["tabel3"].loc["Kontakter"] == "X" and shown["tabel3"].loc["Unikke borgere"] == "X"
 
 
 def test_a_distinct_person_total_that_happens_to_add_up_is_audited_as_a_sum():
