@@ -364,6 +364,8 @@ def test_a_baseline_measured_otherwise_shows_no_change_since_baseline():
     result = goals.GoalResult(goal, goals.NOT_REACHED, "målet er ikke nået",
                               goals.CurrentValue(0.76, "2022", 100, 76), change=0.40)
     assert change_text(result) == "ikke sammenlignelig"
+    # ... and no status against a target measured otherwise either.
+    assert goals.judge(goal, 0.76, "2022-12-31", n=100)[0] == goals.CANNOT_JUDGE
     assert goals_table([result]).iloc[0]["Ændring siden baseline"] == "ikke sammenlignelig"
     sentence = goal_sentence(result)
     assert "opgjort på en anden måde" in sentence and "+40" not in sentence and "mod 36 %" not in sentence

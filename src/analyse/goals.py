@@ -94,8 +94,9 @@ def status_rules(threshold: int = 5) -> str:
         "baseline i målets retning.\n"
         f"- **{NOT_REACHED}:** målet er ikke nået, og enten er fristen passeret, eller værdien er ikke bedre "
         "end baseline.\n"
-        f"- **{CANNOT_JUDGE}:** projektet har endnu ingen datakilde for målet, eller data har ingen værdi "
-        "for perioden.\n"
+        f"- **{CANNOT_JUDGE}:** projektet har endnu ingen datakilde for målet, data har ingen værdi "
+        "for perioden, eller aftalens baseline og mål er opgjort på en anden måde end den aktuelle værdi "
+        "(fx i et nationalt register), så de ikke kan sammenlignes direkte.\n"
         f"- **{NOT_SHOWN}:** værdien vises ikke af hensyn til fortroligheden: den bygger på under "
         f"{threshold} forløb, er et antal under {threshold}, eller ville afsløre, at 1-{threshold - 1} "
         "nåede (eller ikke nåede) resultatet, alene eller sammen med tallene i rapporten om "
@@ -611,6 +612,11 @@ def judge(
         return CANNOT_JUDGE, missing_reason
     if n is not None and n < min_n:
         return CANNOT_JUDGE, f"færre end {min_n} forløb i perioden"
+    if not goal.baseline_comparable:
+        # Baseline and target come from another count (a national register): "Nået" beside them
+        # would compare two different measures.
+        return CANNOT_JUDGE, ("aftalens baseline og mål er opgjort på en anden måde end den aktuelle "
+                              "værdi, så de kan ikke sammenlignes direkte")
     if _at_least_as_good(goal, value, goal.target):
         return REACHED, "målet er nået"
     if deadline_passed(goal, status_date):
