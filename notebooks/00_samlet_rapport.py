@@ -204,9 +204,11 @@ for tal in noegletal:
 
 # %%
 display(Markdown(
-    "I marts 2017 indførte Center for Psykiatri en ny støttemodel med flere uvisiterede tilbud. "
-    "En afbrudt tidsserie undersøger, om antallet af personer med § 85 bostøtte (timetakst) "
-    "skiftede niveau eller retning, da modellen kom."
+    "Randers Kommune udviklede i marts 2017 en ny støttemodel på socialområdet med en bredere vifte af "
+    "uvisiterede tilbud. Ifølge projektansøgningen er antallet af borgere med § 85-ydelser faldet siden "
+    "2. halvår 2017. En afbrudt tidsserie undersøger, om antallet af personer med § 85 bostøtte (timetakst) "
+    "skiftede niveau eller retning, da modellen kom; knækket er lagt i "
+    f"{formatting.format_half_year(intervention)}, det første halvår med modellen."
 ))
 display(Markdown(its_tekst))
 if its is not None:

@@ -388,7 +388,7 @@ def share_display_table(outcomes: pd.DataFrame, group: str, threshold: int = 5) 
             "Afsluttede forløb": r.n_shown,
             "Reduktion eller ophør": share,
             "95 %-konfidensinterval": interval,
-            "Nationalt mål (andel)": national,
+            "Andel opgjort som det nationale mål": national,
         })
     return pd.DataFrame(records).set_index("Periode")
 
