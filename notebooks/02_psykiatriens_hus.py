@@ -124,6 +124,7 @@ formatting.show_table(
     note=" ".join(filter(None, [
         "Uoplyst tilbud omfatter registreringer uden tilbud og registreringer under navne, "
         "der ikke findes i listen over tilbud. 0 betyder, at ingen borger er registreret under tilbuddet i halvåret.",
+        fremmoede.uoplyst_note(tabel4, vist4),
         suppression.suppression_note(vist4, suppression_threshold),
     ])),
     name="02_tabel_4_kontakter_pr_tilbud",

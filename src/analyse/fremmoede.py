@@ -543,6 +543,41 @@ def report_tables(
     return {"raw": raw, "shown": shown, "gaps": found, "beside": beside}
 
 
+# Above this share of a half-year's contacts under Uoplyst tilbud, a 0 for a tilbud in that
+# half-year says little (the application's Tabel 4 shows "-" there: not registered per tilbud).
+UOPLYST_NOTE_SHARE = 0.2
+
+
+def uoplyst_note(tabel: pd.DataFrame, shown: pd.DataFrame | None = None) -> str | None:
+    """A sentence for Tabel 4 naming the half-years where many contacts have no known tilbud.
+
+    ``tabel`` is :func:`tabel4` (raw counts); ``shown`` its published copy, so the sentence says
+    nothing about a half-year whose Uoplyst tilbud or I alt is hidden.
+
+    >>> t = pd.DataFrame({"2018H1": [0, 40, 60, 100], "2018H2": [50, 45, 5, 100]},
+    ...                  index=["NADA", "Kreativ", UOPLYST, "I alt"])
+    >>> uoplyst_note(t)
+    'I 1. halvår 2018 (60 %) er en stor del af kontakterne ikke registreret under et kendt tilbud; et 0 i det halvår kan betyde, at tilbuddet ikke registrerede deltagerne under sit navn, ikke at ingen kom.'
+    >>> uoplyst_note(t[["2018H2"]]) is None
+    True
+    """
+    from analyse.formatting import format_half_year, format_percent
+    from analyse.suppression import is_hidden
+
+    many = []
+    for period in tabel.columns:
+        total, unknown = tabel.at["I alt", period], tabel.at[UOPLYST, period]
+        hidden = shown is not None and (is_hidden(shown.at["I alt", period]) or is_hidden(shown.at[UOPLYST, period]))
+        if total > 0 and not hidden and unknown / total > UOPLYST_NOTE_SHARE:
+            many.append(f"{format_half_year(period)} ({format_percent(unknown / total)})")
+    if not many:
+        return None
+    listed = many[0] if len(many) == 1 else ", ".join(many[:-1]) + " og " + many[-1]
+    return (f"I {listed} er en stor del af kontakterne ikke registreret under et kendt tilbud; et 0 i "
+            f"{'det halvår' if len(many) == 1 else 'de halvår'} kan betyde, at tilbuddet ikke registrerede "
+            "deltagerne under sit navn, ikke at ingen kom.")
+
+
 # The key figures of report 00 that are rows of report 02's Tabel 3: key → row.
 KEY_FIGURE_ROWS = {"kontakter_psykiatriens_hus": "Kontakter", "borgere_psykiatriens_hus": "Unikke borgere"}
 
