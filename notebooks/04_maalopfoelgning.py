@@ -101,7 +101,7 @@ for nr, tema in enumerate(rapport.themes_in(resultater), start=1):
 # %% [markdown]
 # ## Om tallene
 #
-# **Baseline og mål** er aftalens egne tal. De nationale mål er opgjort nationalt og kan ikke sammenlignes direkte med centerets egne tal; det står ved de enkelte mål.
+# **Baseline og mål** er aftalens egne tal. De nationale mål er opgjort nationalt og kan ikke sammenlignes direkte med centerets egne tal; det står ved de enkelte mål. Aftalen skriver desuden, at de nationale mål er længerevarende mål, som ikke nødvendigvis forventes realiseret i 2020.
 #
 # **Den aktuelle værdi** er beregnet i dette projekt ud fra de rensede data for den periode, målets datakilde angiver (typisk det seneste hele kalenderår til og med opgørelsesdatoen). For behandlingsresultaterne tæller de forløb, der er afsluttet i perioden; forløb afsluttet, fordi borgeren er flyttet eller død, tæller ikke med.
 #
