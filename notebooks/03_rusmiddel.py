@@ -93,7 +93,8 @@ for nr, (gruppe, navn) in enumerate((("Alkohol", "alkoholbehandling"), ("Stof", 
         period=f"{rapport.period_label(baseline)} og {rapport.period_label(sammenligning)}",
         note=rapport.share_note(suppression_threshold)
         + f" Offentliggjort baseline: {formatting.format_percent(maal.loc[gruppe, 'baseline'])} "
-        f"(N={maal.loc[gruppe, 'baseline_n']}); mål for 2020: {formatting.format_percent(maal.loc[gruppe, 'target'])}.",
+        f"(N={maal.loc[gruppe, 'baseline_n']}); mål for 2020: {formatting.format_percent(maal.loc[gruppe, 'target'])}; "
+        f"offentliggjort for 2020–2021 (strategien fra 2023): {formatting.format_percent(maal.loc[gruppe, 'share_2020_2021'])}.",
         name=f"03_tabel_{nr}_baseline_{gruppe.lower()}",
     )
 

@@ -156,6 +156,9 @@ def test_notebook_03_runs_on_the_sample(built, tmp_path, monkeypatch):
     assert "Syntetiske data" in text
     assert "fra 47 % i dec. 2017–maj 2018 til 71 % i 2020–2021" in text
     assert "fra 57 % i dec. 2017–maj 2018 til 53 % i 2020–2021" in text
+    # ... the same as the strategy published, which the table notes quote beside them.
+    assert "offentliggjort for 2020–2021 (strategien fra 2023): 71 %" in text
+    assert "offentliggjort for 2020–2021 (strategien fra 2023): 53 %" in text
     # Each shown table is one sheet of the report's workbook (the runner writes it: analyse.workbook).
     import nbformat
 
