@@ -15,7 +15,8 @@ import os
 import re
 import sys
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
+from fractions import Fraction
 from os import PathLike
 from pathlib import Path
 
@@ -47,8 +48,50 @@ _BANNER_STYLE = (
 )
 
 
+# A float is rounded to this many significant digits before a half is rounded up: it stands for
+# a decimal it may miss in its last binary places (113/200 × 100 is 56.49999999999999), and the
+# 56.5 it stands for is written 57, as the agreement writes it.
+SIGNIFICANT_DIGITS = 10
+
+
+def round_half_up(x, decimals: int = 0) -> Decimal:
+    """``x`` rounded to ``decimals`` places with halves away from 0 (2.5 → 3, −2.5 → −3): the
+    package's one rounding rule, for every number it shows or compares as shown.
+
+    An exact value (an int, a :class:`~decimal.Decimal`, a :class:`~fractions.Fraction` such as
+    ``Fraction(113, 200) * 100``) is rounded exactly; where the successes and the total of a share
+    are known, pass the fraction. A float is first rounded to :data:`SIGNIFICANT_DIGITS`
+    significant digits (more for a large number, up to the 15 a float holds), so binary noise
+    does not move a half below it.
+
+    >>> round_half_up(113 / 200 * 100), round_half_up(Fraction(113, 200) * 100), round_half_up(-2.5)
+    (Decimal('57'), Decimal('57'), Decimal('-3'))
+    >>> round_half_up(56.4999), round_half_up(1.005, 2), round_half_up(4315328.49)
+    (Decimal('56'), Decimal('1.01'), Decimal('4315328'))
+    """
+    with localcontext() as context:
+        context.prec = 60
+        if isinstance(x, Fraction):
+            value = Decimal(x.numerator) / Decimal(x.denominator)
+        elif isinstance(x, numbers.Integral):
+            value = Decimal(int(x))
+        elif isinstance(x, Decimal):
+            value = x
+        else:
+            value = Decimal(float(x))  # exact: the binary value itself
+            if value.is_finite() and value:
+                # More digits for a large number (one place beyond ``decimals``), but never more
+                # than the 15 a float carries faithfully.
+                digits = max(SIGNIFICANT_DIGITS, min(15, value.adjusted() + decimals + 2))
+                value = Context(prec=digits, rounding=ROUND_HALF_EVEN).plus(value)
+        if not value.is_finite():
+            raise ValueError(f"{x} er ikke et endeligt tal")
+        context.prec = max(context.prec, value.adjusted() + decimals + 2)
+        return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
 def format_number(x: float | int | None, decimals: int = 0) -> str:
-    """A number with Danish separators; halves round up as readers expect.
+    """A number with Danish separators; halves round up as readers expect (:func:`round_half_up`).
 
     >>> format_number(1234)
     '1.234'
@@ -56,14 +99,13 @@ def format_number(x: float | int | None, decimals: int = 0) -> str:
     '1.234,57'
     >>> format_number(0.5), format_number(-2.5)
     ('1', '-3')
-    >>> format_number(float("nan"))
-    '–'
+    >>> format_number(float("nan")), format_number(113 / 200 * 100)
+    ('–', '57')
     """
     if x is None or (isinstance(x, float) and x != x) or x is pd.NA:
         return MISSING
     # Babel rounds half-to-even (2.5 → 2); a report reader expects 3.
-    quantum = Decimal(1).scaleb(-decimals)
-    rounded = Decimal(str(x)).quantize(quantum, rounding=ROUND_HALF_UP)
+    rounded = round_half_up(x, decimals)
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
     return format_decimal(rounded, format=pattern, locale=LOCALE)
 
@@ -79,9 +121,7 @@ def visible_decimals(x: float, decimals: int = 0, most: int = 2) -> int:
     >>> visible_decimals(0.5), visible_decimals(0.001), visible_decimals(0.02, 2)
     (0, 2, 2)
     """
-    while decimals < most and x != 0 and abs(
-        Decimal(str(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    ) == 0:
+    while decimals < most and x != 0 and round_half_up(x, decimals) == 0:
         decimals += 1
     return decimals
 
@@ -122,11 +162,12 @@ def format_n(n: int, threshold: int = 5) -> str:
     return f"N{shown}" if isinstance(shown, str) else f"N={format_number(shown)}"
 
 
-def format_percent(share: float | None, decimals: int = 0) -> str:
-    """A share (0.471) as a Danish percentage with a space before the sign.
+def format_percent(share: float | Fraction | None, decimals: int = 0) -> str:
+    """A share (0.471) as a Danish percentage with a space before the sign. Where the counts
+    are known, ``Fraction(successes, n)`` rounds the exact share.
 
-    >>> format_percent(0.471)
-    '47 %'
+    >>> format_percent(0.471), format_percent(Fraction(113, 200))
+    ('47 %', '57 %')
     >>> format_percent(0.4715, 1)
     '47,2 %'
     """

@@ -51,7 +51,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from os import PathLike
 from pathlib import Path
 
@@ -450,10 +450,12 @@ def read_data(processed_dir: str | PathLike) -> tuple[pd.DataFrame | None, pd.Da
 # --- current values ---------------------------------------------------------------------------
 
 
-def _whole(value: float, unit: str) -> int:
-    """A value at the agreement's precision: whole percent for shares, whole numbers for counts."""
-    scaled = Decimal(str(value * 100 if unit == "andel" else value))
-    return int(scaled.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+def _whole(value: float | Fraction, unit: str) -> int:
+    """A value at the agreement's precision: whole percent for shares, whole numbers for counts,
+    halves rounded up (:func:`analyse.formatting.round_half_up`; exact for a ``Fraction``)."""
+    from analyse.formatting import round_half_up
+
+    return int(round_half_up(value * 100 if unit == "andel" else value))
 
 
 def successes_of(share: float, n: int) -> int:
@@ -462,7 +464,9 @@ def successes_of(share: float, n: int) -> int:
     >>> successes_of(0.47, 106), successes_of(0.57, 98)
     (50, 56)
     """
-    return int(Decimal(str(share * n)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    from analyse.formatting import round_half_up
+
+    return int(round_half_up(share * n))
 
 
 def current_window(window: str, status_date) -> tuple[object, str]:
@@ -639,7 +643,10 @@ def evaluate_goal(
     from analyse.stats import newcombe_difference
 
     current, reason = current_value(goal, indicators, status_date, episodes, confidence)
-    status, why = judge(goal, None if current is None else current.value, status_date,
+    value = None if current is None else current.value
+    if goal.is_share and goal.source is not None and goal.source.months is not None and current is not None:
+        value = Fraction(current.successes, current.n)  # counted from the episodes: judge the exact share
+    status, why = judge(goal, value, status_date,
                         None if current is None else current.n, min_n, reason or "ingen værdi for perioden")
     change = low = high = None
     if current is not None and status != CANNOT_JUDGE:

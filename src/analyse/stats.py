@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,9 @@ import statsmodels.api as sm
 from statsmodels.stats.proportion import proportion_confint
 
 from analyse.exceptions import AnalyseError
-from analyse.formatting import format_half_year, format_number, format_percent, format_points, visible_decimals
+from analyse.formatting import (
+    format_half_year, format_number, format_percent, format_points, round_half_up, visible_decimals,
+)
 from analyse.periods import half_year_index
 
 # Above this Pearson dispersion the Poisson standard errors are too optimistic
@@ -169,7 +172,7 @@ def describe_trend(result: TrendResult, what: str, per: str = "halvår") -> str:
         raise ValueError("per skal være 'halvår' eller 'år'")
     subject = what[:1].upper() + what[1:]
     change, change_low, change_high = ratio - 1, low - 1, high - 1
-    decimals = 0 if round(abs(change) * 100) >= 1 else 1
+    decimals = 0 if round_half_up(abs(change) * 100) >= 1 else 1
     level = format_number(result.confidence * 100, 0)
 
     if change_low < 0 < change_high or change_low == 0 or change_high == 0:
@@ -190,7 +193,7 @@ def describe_trend(result: TrendResult, what: str, per: str = "halvår") -> str:
         )
 
     amount = _percent_text(change, decimals)
-    if float(amount.replace(",", ".")) == 0:
+    if round_half_up(abs(change) * 100, decimals) == 0:
         sentence = f"{subject} er stort set uændret fra {per} til {per} ({interval})."
     elif change < 0:
         sentence = f"{subject} er faldet med ca. {amount} % pr. {per} ({interval})."
@@ -594,12 +597,13 @@ class ShareComparison:
         """Whether the later share, in whole percent as published, is at least the target."""
         if self.target is None:
             return None
-        return _whole_percent(self.share2) >= _whole_percent(self.target)
+        return _whole_percent(Fraction(self.successes2, self.n2)) >= _whole_percent(self.target)
 
 
-def _whole_percent(share: float) -> int:
-    """A share in whole percent, halves rounded up as in :func:`format_percent`."""
-    return int(format_number(share * 100, 0).replace(".", ""))
+def _whole_percent(share: float | Fraction) -> int:
+    """A share in whole percent, halves rounded up as in :func:`format_percent`
+    (:func:`~analyse.formatting.round_half_up`; pass ``Fraction(successes, n)`` where the counts are known)."""
+    return int(round_half_up(share * 100))
 
 
 def compare_shares(
@@ -657,7 +661,8 @@ def describe_share_change(
     comparison = compare_shares(s1, n1, s2, n2, target, confidence)
     diff = comparison.difference
     level = format_number(confidence * 100, 0)
-    text1, text2 = format_percent(comparison.share1), format_percent(comparison.share2)
+    exact1, exact2 = Fraction(comparison.successes1, comparison.n1), Fraction(comparison.successes2, comparison.n2)
+    text1, text2 = format_percent(exact1), format_percent(exact2)
     bounds = f"{format_points(diff.ci_low)} til {format_points(diff.ci_high)} procentpoint"
     interval = f"{level} %-konfidensinterval: {bounds}"
     if text1 == text2:
@@ -666,7 +671,7 @@ def describe_share_change(
             f"({level} %-konfidensinterval for forskellen: {bounds})."
         )
     else:
-        rising = _whole_percent(comparison.share2) > _whole_percent(comparison.share1)
+        rising = _whole_percent(exact2) > _whole_percent(exact1)
         if rising:
             verdict = "og stigningen er statistisk sikker" if diff.significant else "men stigningen kan skyldes tilfældigheder"
             verb = "steget"
@@ -867,7 +872,7 @@ def _ratio_interval(low: float, high: float) -> str:
 
 def _per_half_year(ratio: float) -> str:
     change = ratio - 1
-    if round(abs(change) * 100) == 0:
+    if round_half_up(abs(change) * 100) == 0:
         return "stort set uændret"
     return f"{'faldende' if change < 0 else 'stigende'} med ca. {_percent_text(change, 0)} % pr. halvår"
 
@@ -898,7 +903,7 @@ def describe_its(
     """
     level = format_number(result.confidence * 100, 0)
     jump = result.level_ratio - 1
-    if round(abs(jump) * 100) == 0:
+    if round_half_up(abs(jump) * 100) == 0:
         jump_text = "ca. det samme, som udviklingen før lod forvente"
     else:
         side = "under" if jump < 0 else "over"
