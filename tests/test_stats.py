@@ -103,7 +103,7 @@ def test_gaps_and_order_use_the_half_year_labels():
 def test_too_short_or_empty_series_is_refused():
     with pytest.raises(AnalyseError, match="mindst 3 halvår"):
         poisson_trend(pd.Series([10, 12], index=LABELS[:2]))
-    with pytest.raises(AnalyseError, match="nuller"):
+    with pytest.raises(AnalyseError, match="antallet er 0 i alle halvår"):
         poisson_trend(pd.Series([0, 0, 0], index=LABELS[:3]))
 
 

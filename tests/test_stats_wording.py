@@ -136,7 +136,8 @@ def test_four_half_years_give_a_trend_and_all_zeros_a_plain_sentence():
     assert trend is not None and trend.n_periods == 4 and "pr. halvår" in text
     trend, text = stats.count_trend(pd.Series([0, 0, 0, 0], index=index), "antallet")
     assert trend is None and text == (
-        "Antallet var 0 i 1. halvår 2018 og 0 i 2. halvår 2019. Udviklingen over tid kan ikke beregnes ud fra disse tal.")
+        "Antallet var 0 i 1. halvår 2018 og 0 i 2. halvår 2019. Udviklingen over tid kan ikke beregnes ud fra "
+        "disse tal: antallet er 0 i alle halvår.")
 
 
 def test_the_summary_and_report_01_use_the_same_rule():

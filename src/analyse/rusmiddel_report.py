@@ -494,8 +494,9 @@ SUBJECT = {
 def trend_sentence(outcomes: pd.DataFrame, group: str) -> str:
     """The Danish sentence on the trend over the periods of ``outcomes`` (binomial GLM).
 
-    With too few periods, or shares of 0 % or 100 % throughout, it says so
-    instead of failing the report.
+    With too few periods it says so; where the shares give the model no estimate (0 % or 100 %
+    throughout, outcomes that separate completely over time) it says that the development cannot
+    be computed from these numbers, and why (:class:`analyse.stats.NotEstimable`).
 
     >>> t = pd.DataFrame({"period": ["2018H1", "2018H2"], "group": ["Stof", "Stof"],
     ...                   "successes": [20, 25], "n": [40, 41]})
@@ -508,6 +509,8 @@ def trend_sentence(outcomes: pd.DataFrame, group: str) -> str:
     rows = outcomes[outcomes["group"] == group].set_index("period")
     try:
         result = stats.binomial_trend(rows["successes"], rows["n"])
+    except stats.NotEstimable as exc:
+        return stats.no_trend_sentence(exc.reason)
     except (AnalyseError, OverflowError, ValueError):  # too few periods, or a model that cannot be fitted
         return "Udviklingen over tid kan ikke vurderes: der er for få perioder med afsluttede forløb."
     return stats.describe_share_trend(result, SUBJECT[group])

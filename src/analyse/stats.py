@@ -34,6 +34,46 @@ MIN_PERIODS = 3
 # reports (:func:`count_trend`, and the summary's key figures) ask for four and
 # otherwise give the first and last value only.
 MIN_TREND_PERIODS = 4
+# A model whose estimate or interval bound is a factor beyond this per half-year (or under its
+# inverse) has not found a development in the numbers but run off with a handful of zeros: the
+# interval of [1, 0, 0, 0, 0, 0, 0, 40] reaches a rise of 2.9·10²⁴ %. Such a fit is no trend.
+MAX_RATIO = 1e4
+
+# The sentence where a model cannot give a trend; :class:`NotEstimable` says why.
+NO_TREND = "Udviklingen over tid kan ikke beregnes ud fra disse tal"
+# Why, for a model that converged on nothing usable (overflow, infinite or absurd bounds).
+UNSTABLE = "skønnet bliver så usikkert, at det intet siger"
+
+
+class NotEstimable(AnalyseError):
+    """The numbers give a model no usable estimate: only zeros, a single half-year above 0,
+    complete separation of a share, or a fit that runs off to infinity.
+
+    ``reason`` is a short Danish clause that completes :data:`NO_TREND` (:func:`no_trend_sentence`).
+    """
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def no_trend_sentence(reason: str | None = None) -> str:
+    """The one sentence a report gives where a trend cannot be computed, with its reason.
+
+    >>> no_trend_sentence("antallet er 0 i alle halvår")
+    'Udviklingen over tid kan ikke beregnes ud fra disse tal: antallet er 0 i alle halvår.'
+    """
+    return f"{NO_TREND}: {reason}." if reason else f"{NO_TREND}."
+
+
+def _check_usable(fit, logs, pvalues) -> None:
+    """Raise :class:`NotEstimable` where a fit did not converge, an estimate or bound (``logs``, on
+    the log scale) is not finite or is beyond :data:`MAX_RATIO`, or a p-value is not a number."""
+    limit = math.log(MAX_RATIO)
+    logs, pvalues = [float(v) for v in logs], [float(v) for v in pvalues]
+    if (not getattr(fit, "converged", True) or not all(math.isfinite(v) and abs(v) <= limit for v in logs)
+            or not all(math.isfinite(p) for p in pvalues)):
+        raise NotEstimable(UNSTABLE)
 
 
 @dataclass(frozen=True)
@@ -84,8 +124,13 @@ def poisson_trend(counts: pd.Series, confidence: float = 0.95) -> TrendResult:
         raise AnalyseError(
             f"trendanalysen kræver mindst {MIN_PERIODS} halvår med tal; fik {len(series)}"
         )
-    if (series < 0).any() or series.sum() == 0:
-        raise AnalyseError("trendanalysen kræver antal ≥ 0, og ikke lutter nuller")
+    if (series < 0).any():
+        raise AnalyseError("trendanalysen kræver antal ≥ 0")
+    if series.sum() == 0:
+        raise NotEstimable("antallet er 0 i alle halvår")
+    if (series > 0).sum() < 2:
+        # The fit would put the one count's half-year infinitely above (or below) the others.
+        raise NotEstimable("kun ét halvår har et antal over 0")
     position = pd.Series([half_year_index(label) for label in series.index], index=series.index)
     order = position.sort_values().index
     series, position = series[order], position[order]
@@ -105,6 +150,7 @@ def poisson_trend(counts: pd.Series, confidence: float = 0.95) -> TrendResult:
 
     slope = float(fit.params[1])
     low, high = (float(v) for v in np.asarray(fit.conf_int(alpha=1 - confidence))[1])
+    _check_usable(fit, (slope, low, high), (fit.pvalues[1],))
     return TrendResult(
         rate_ratio=math.exp(slope),
         ci_low=math.exp(low),
@@ -261,6 +307,17 @@ def count_trend(
     ...                                     index=["2016H1", "2016H2", "2017H1", "2017H2"]), "antallet")
     >>> round(trend.rate_ratio, 6), text[:40]
     (0.9, 'Antallet er faldet med ca. 10 % pr. halv')
+
+    Numbers that give the model no usable estimate (only one half-year above 0, a fit that runs
+    off to infinity) give no trend either, and one sentence that says why:
+
+    >>> trend, text = count_trend(pd.Series([0.0, 0.0, 0.0, 5.0],
+    ...                                     index=["2016H1", "2016H2", "2017H1", "2017H2"]), "antallet")
+    >>> trend is None
+    True
+    >>> print(text)  # doctest: +NORMALIZE_WHITESPACE
+    Antallet var 0 i 1. halvår 2016 og 5 i 2. halvår 2017. Udviklingen over tid kan ikke beregnes ud fra
+    disse tal: kun ét halvår har et antal over 0.
     """
     counts = pd.Series(counts, dtype="float64").dropna()
     if counts.empty:
@@ -271,9 +328,8 @@ def count_trend(
         return None, describe_first_last(what, counts, shown, threshold)
     try:
         trend = poisson_trend(counts)
-    except AnalyseError:  # e.g. nothing but zeros: there is no trend to describe
-        return None, (f"{_first_and_last(what, counts, shown, threshold)} Udviklingen over tid kan ikke "
-                      "beregnes ud fra disse tal.")
+    except AnalyseError as exc:  # e.g. nothing but zeros: there is no trend to describe
+        return None, f"{_first_and_last(what, counts, shown, threshold)} {no_trend_sentence(getattr(exc, 'reason', None))}"
     return trend, describe_trend(trend, what)
 
 
@@ -476,13 +532,38 @@ def _period_positions(labels) -> tuple[list[int], str]:
     return [half_year_index(label) for label in labels], "halvår"
 
 
+# Why a share has no trend where its outcomes separate over the periods. It does not say which way
+# or which periods: a share hidden in the tables (1-4 episodes) must not be read off the sentence.
+SEPARATED = "forløbenes udfald er fordelt sådan over perioderne, at modellen ikke kan give et endeligt skøn"
+
+
+def _check_overlap(frame: pd.DataFrame) -> None:
+    """Raise :class:`NotEstimable` where the outcomes separate completely over time: every period with
+    a success lies at or after every period with a failure (or before), so the logistic slope runs off
+    to ±infinity (no maximum-likelihood estimate; one shared period is still separation). A share of
+    0 % or 100 % throughout is the extreme case.
+
+    >>> f = pd.DataFrame({"s": [1, 0, 0, 0], "n": [1, 3, 4, 2], "t": [0, 1, 2, 3]})
+    >>> _check_overlap(f)
+    Traceback (most recent call last):
+    analyse.stats.NotEstimable: forløbenes udfald er fordelt sådan over perioderne, at modellen ikke kan give et endeligt skøn
+    >>> _check_overlap(f.assign(s=[1, 1, 0, 1]))  # a success after a failure: a slope to estimate
+    """
+    with_success = frame.loc[frame["s"] > 0, "t"]
+    with_failure = frame.loc[frame["n"] > frame["s"], "t"]
+    if (with_success.empty or with_failure.empty or with_failure.max() <= with_success.min()
+            or with_success.max() <= with_failure.min()):
+        raise NotEstimable(SEPARATED)
+
+
 def binomial_trend(successes: pd.Series, totals: pd.Series, confidence: float = 0.95) -> ShareTrendResult:
     """Fit ``logit P = a + b·t`` to shares over periods; return the odds ratio exp(b) per period.
 
     ``successes`` and ``totals`` are indexed by the same period labels:
     half-years (``'2018H1'``; t counts half-years, gaps allowed) or calendar
-    years (``'2018'``). Periods with total 0 are left out. A binomial GLM is
-    fitted first; when its Pearson dispersion exceeds :data:`DISPERSION_LIMIT`,
+    years (``'2018'``). Periods with total 0 are left out. Outcomes that separate
+    completely over time (:func:`_check_overlap`) or a fit that runs off to infinity raise
+    :class:`NotEstimable`. A binomial GLM is fitted first; when its Pearson dispersion exceeds :data:`DISPERSION_LIMIT`,
     the shares vary more between periods than chance allows and the model is
     refitted as quasi-binomial (scale = Pearson χ²/df, t-based intervals).
 
@@ -502,11 +583,10 @@ def binomial_trend(successes: pd.Series, totals: pd.Series, confidence: float = 
         )
     if ((frame["s"] < 0) | (frame["s"] > frame["n"])).any():
         raise AnalyseError("trendanalysen kræver 0 ≤ antal ≤ total i hver periode")
-    if frame["s"].sum() == 0 or (frame["s"] == frame["n"]).all():
-        raise AnalyseError("trendanalysen kræver, at andelen hverken er 0 % eller 100 % i alle perioder")
     positions, unit = _period_positions(frame.index)
     frame["t"] = positions
     frame = frame.sort_values("t")
+    _check_overlap(frame)
     t = (frame["t"] - frame["t"].iloc[0]).to_numpy(dtype="float64")
     design = sm.add_constant(t, has_constant="add")
     endog = np.column_stack([frame["s"].to_numpy(), (frame["n"] - frame["s"]).to_numpy()])
@@ -525,6 +605,7 @@ def binomial_trend(successes: pd.Series, totals: pd.Series, confidence: float = 
 
     slope = float(fit.params[1])
     low, high = (float(v) for v in np.asarray(fit.conf_int(alpha=1 - confidence))[1])
+    _check_usable(fit, (slope, low, high), (fit.pvalues[1],))
     return ShareTrendResult(
         odds_ratio=math.exp(slope),
         ci_low=math.exp(low),
@@ -790,7 +871,8 @@ def interrupted_time_series(
     support model came in March 2017, so ``'2017H1'`` (a half-year that is only
     partly "after"; the level change is therefore diluted, not sharpened). At
     least two half-years are needed on each side and one more for the residual;
-    fewer is an :class:`AnalyseError`.
+    fewer is an :class:`AnalyseError`. Each side needs two half-years with a count
+    above 0, and a fit that runs off to infinity is no result: :class:`NotEstimable`.
 
     As in :func:`poisson_trend`, a Poisson GLM is fitted first, and when its
     Pearson dispersion exceeds :data:`DISPERSION_LIMIT` it is refitted as
@@ -821,6 +903,15 @@ def interrupted_time_series(
             "den afbrudte tidsserie kræver mindst 2 halvår før og 2 efter "
             f"{format_half_year(intervention)} og mindst 5 i alt; fik {n_pre} før og {n_post} efter"
         )
+    positive_pre = int(((series > 0).to_numpy() & (after == 0)).sum())
+    positive_post = int(((series > 0).to_numpy() & (after == 1)).sum())
+    if positive_pre < 2 or positive_post < 2:
+        # Each side has a level and a slope of its own: with one count above 0 (or none) on a side,
+        # the jump at the intervention runs off to infinity (0 before and 100 after: a factor of 9·10¹⁰).
+        raise NotEstimable(
+            "den afbrudte tidsserie kræver mindst 2 halvår med et antal over 0 både før og efter "
+            f"{format_half_year(intervention)}; der er {positive_pre} før og {positive_post} efter"
+        )
     t = (position - position.iloc[0]).to_numpy(dtype="float64")
     since = (position - t0).to_numpy(dtype="float64") * after
     design = np.column_stack([np.ones_like(t), t, after, since])
@@ -837,6 +928,9 @@ def interrupted_time_series(
         post = fit.t_test(np.array([[0.0, 1.0, 0.0, 1.0]]))
 
     alpha = 1 - confidence
+    post_logs = [float(np.asarray(post.effect).ravel()[0]), *np.asarray(post.conf_int(alpha=alpha)).ravel()]
+    _check_usable(fit, [*np.asarray(fit.params)[1:], *np.asarray(fit.conf_int(alpha=alpha))[1:].ravel(), *post_logs],
+                  np.asarray(fit.pvalues)[1:])
     bounds = np.exp(np.asarray(fit.conf_int(alpha=alpha)))
     params = np.exp(np.asarray(fit.params))
     pvalues = np.asarray(fit.pvalues)

@@ -161,6 +161,8 @@ def share_figure(episodes: pd.DataFrame | None, key: str, label: str, group: str
         try:
             trend = stats.binomial_trend(rows["successes"], rows["n"])
             sentence = stats.describe_share_trend(trend, SUBJECT[group])
+        except stats.NotEstimable as exc:  # e.g. complete separation: says so, and why
+            sentence = stats.no_trend_sentence(exc.reason)
         except AnalyseError:
             pass
     # Published as report 03 publishes these half-years: per half-year the number of episodes
