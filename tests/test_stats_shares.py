@@ -216,3 +216,42 @@ def test_describe_share_trend():
     assert stats.describe_share_trend(result, "andelen").startswith("Andelen er steget over perioden")
     flat = stats.ShareTrendResult(0.98, 0.93, 1.04, 0.5, "binomial", 14, 1.1, "2016H1", "2022H2", "halvår")
     assert stats.describe_share_trend(flat, "andelen").startswith("Der er ingen statistisk sikker udvikling")
+
+
+# --- one rule for counts and shares: four periods with numbers ------------------------------------
+
+
+def _episodes_without_stof_in_2021h2() -> pd.DataFrame:
+    """60 Alkohol episodes in each half-year of 2021-2022; Stof ends none in 2021H2 (n = 0 there)."""
+    rows = []
+    for month in ("2021-03-01", "2021-09-01", "2022-03-01", "2022-09-01"):
+        rows += [("Alkohol", month, status) for status in ["Ophørt"] * 30 + ["Afbrudt"] * 30]
+    for month, reached in (("2021-03-01", 24), ("2022-03-01", 31), ("2022-09-01", 37)):
+        rows += [("Stof", month, status) for status in ["Ophørt"] * reached + ["Afbrudt"] * (60 - reached)]
+    episodes = pd.DataFrame(rows, columns=["rusmiddel", "end_date", "afslutningsstatus"])
+    episodes["end_date"] = pd.to_datetime(episodes["end_date"])
+    return episodes
+
+
+def test_a_share_trend_needs_four_half_years_with_episodes_like_a_count_trend():
+    from analyse import summary
+    from analyse.rusmiddel import outcome_table
+    from analyse.rusmiddel_report import trend_sentence
+
+    episodes = _episodes_without_stof_in_2021h2()
+    stof = summary.share_figure(episodes, "stof", "Stof", "Stof", "2016H1", "2022H2")
+    assert stof.periods == ("2021H1", "2021H2", "2022H1", "2022H2") and stof.totals[1] == 0
+    # Was a logistic trend on three half-years (one residual degree of freedom).
+    assert stof.trend is None and stof.direction == summary.UNKNOWN
+    assert stof.sentence == "Udviklingen over tid kan ikke vurderes: der er for få halvår med afsluttede forløb."
+    alkohol = summary.share_figure(episodes, "alkohol", "Alkohol", "Alkohol", "2016H1", "2022H2")
+    assert alkohol.trend is not None and alkohol.trend.n_periods == 4
+    # Report 03 follows the same rule.
+    outcomes = outcome_table(episodes, list(stof.periods))
+    assert trend_sentence(outcomes, "Stof") == (
+        "Udviklingen over tid kan ikke vurderes: der er for få perioder med afsluttede forløb.")
+    assert "oddsratio" in trend_sentence(outcomes, "Alkohol")
+    # The count rule it follows: three half-years with numbers are too few for counts as well.
+    assert stats.MIN_TREND_PERIODS == 4
+    trend, _ = stats.count_trend(pd.Series([60.0, 60.0, 70.0], index=["2021H1", "2022H1", "2022H2"]), "antallet")
+    assert trend is None

@@ -492,9 +492,10 @@ SUBJECT = {
 
 
 def trend_sentence(outcomes: pd.DataFrame, group: str) -> str:
-    """The Danish sentence on the trend over the periods of ``outcomes`` (binomial GLM).
+    """The Danish sentence on the trend over the periods of ``outcomes`` (binomial GLM;
+    :func:`analyse.stats.share_trend`).
 
-    With too few periods it says so; where the shares give the model no estimate (0 % or 100 %
+    With fewer than four periods with episodes (the rule for counts too) it says so; where the shares give the model no estimate (0 % or 100 %
     throughout, outcomes that separate completely over time) it says that the development cannot
     be computed from these numbers, and why (:class:`analyse.stats.NotEstimable`).
 
@@ -504,16 +505,9 @@ def trend_sentence(outcomes: pd.DataFrame, group: str) -> str:
     'Udviklingen over tid kan ikke vurderes: der er for få perioder med afsluttede forløb.'
     """
     from analyse import stats
-    from analyse.exceptions import AnalyseError
 
     rows = outcomes[outcomes["group"] == group].set_index("period")
-    try:
-        result = stats.binomial_trend(rows["successes"], rows["n"])
-    except stats.NotEstimable as exc:
-        return stats.no_trend_sentence(exc.reason)
-    except (AnalyseError, OverflowError, ValueError):  # too few periods, or a model that cannot be fitted
-        return "Udviklingen over tid kan ikke vurderes: der er for få perioder med afsluttede forløb."
-    return stats.describe_share_trend(result, SUBJECT[group])
+    return stats.share_trend(rows["successes"], rows["n"], SUBJECT[group])[1]
 
 
 def conclusion(

@@ -621,6 +621,31 @@ def binomial_trend(successes: pd.Series, totals: pd.Series, confidence: float = 
     )
 
 
+def share_trend(
+    successes: pd.Series, totals: pd.Series, what: str, periods: str = "perioder",
+) -> tuple[ShareTrendResult | None, str]:
+    """The trend of a share over periods and its Danish sentence, by the rule of :func:`count_trend`.
+
+    A trend needs :data:`MIN_TREND_PERIODS` periods with episodes (total > 0): a period without
+    any has no share, and :func:`binomial_trend` leaves it out, so it does not count towards the
+    four. With fewer, no trend (None) and a sentence saying so; where the shares give the model no
+    estimate (:class:`NotEstimable`), the sentence says why. ``periods`` names the periods in the
+    sentence (``"halvår"``).
+
+    >>> index = ["2021H1", "2021H2", "2022H1", "2022H2"]
+    >>> share_trend(pd.Series([24, 0, 31, 37], index=index), pd.Series([60, 0, 60, 60], index=index), "andelen")
+    (None, 'Udviklingen over tid kan ikke vurderes: der er for få perioder med afsluttede forløb.')
+    """
+    frame = pd.DataFrame({"s": pd.Series(successes, dtype="float64"), "n": pd.Series(totals, dtype="float64")})
+    if int((frame.dropna()["n"] > 0).sum()) < MIN_TREND_PERIODS:
+        return None, f"Udviklingen over tid kan ikke vurderes: der er for få {periods} med afsluttede forløb."
+    try:
+        result = binomial_trend(successes, totals)
+    except NotEstimable as exc:
+        return None, no_trend_sentence(exc.reason)
+    return result, describe_share_trend(result, what)
+
+
 def ratio_bound_text(value: float, decimals: int = 2) -> str:
     """An odds or rate ratio's interval bound; one more decimal where it would read as 1 (no change).
 

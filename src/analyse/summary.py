@@ -47,8 +47,9 @@ KEY_SHARES = (
     ("stof_reduktion_eller_ophoer", "Stofbehandling afsluttet med reduktion eller ophør", "Stof"),
 )
 TIMETAKST = "§ 85 bostøtte timetakst"
-# A trend needs stats.MIN_TREND_PERIODS half-years (four), as in the source reports;
-# with fewer, the first and last value are given (stats.count_trend).
+# A trend needs stats.MIN_TREND_PERIODS half-years (four; for a share, four with episodes), as in
+# the source reports; with fewer, the first and last value are given (stats.count_trend), or for a
+# share a sentence saying so (stats.share_trend).
 
 UP, DOWN, FLAT, UNKNOWN = "Steget", "Faldet", "Ingen sikker udvikling", "Kan ikke vurderes"
 
@@ -144,7 +145,6 @@ def share_figure(episodes: pd.DataFrame | None, key: str, label: str, group: str
                  threshold: int = 5) -> KeyFigure:
     """A treatment-outcome share per half-year the episodes cover, with its logistic trend."""
     from analyse import stats
-    from analyse.exceptions import AnalyseError
     from analyse.rusmiddel import episode_periods, outcome_table
     from analyse.rusmiddel_report import SUBJECT
 
@@ -156,15 +156,8 @@ def share_figure(episodes: pd.DataFrame | None, key: str, label: str, group: str
                          sentence=f"Der er ingen afsluttede forløb fra {SOURCE_LABELS['rusmiddel']} i perioden.")
     table = outcome_table(episodes, periods)
     rows = table[table["group"] == group].set_index("period")
-    trend, sentence = None, "Udviklingen over tid kan ikke vurderes: der er for få halvår med afsluttede forløb."
-    if len(periods) >= stats.MIN_TREND_PERIODS:
-        try:
-            trend = stats.binomial_trend(rows["successes"], rows["n"])
-            sentence = stats.describe_share_trend(trend, SUBJECT[group])
-        except stats.NotEstimable as exc:  # e.g. complete separation: says so, and why
-            sentence = stats.no_trend_sentence(exc.reason)
-        except AnalyseError:
-            pass
+    # The count rule: four half-years with episodes (a half-year with none has no share).
+    trend, sentence = stats.share_trend(rows["successes"], rows["n"], SUBJECT[group], "halvår")
     # Published as report 03 publishes these half-years: per half-year the number of episodes
     # (or its marker) and whether the share is hidden.
     from analyse.rusmiddel_report import protected_half_years
