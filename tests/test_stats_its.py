@@ -138,3 +138,19 @@ def test_result_verdicts():
                   "Poisson", 1.0, 2, 5, "2016H1", "2019H1")
     assert r.level_significant and not r.slope_significant and r.too_short and r.n_periods == 7
     assert "Springet er statistisk sikkert, knækket i udviklingen er det ikke." in describe_its(r, "antallet")
+
+
+def test_a_clear_knaek_does_not_print_an_interval_reaching_1():
+    # The slope change is statistically clear (p = 0.01), its upper bound 0.996: "0,95 til 1,00"
+    # beside "statistisk sikkert" read as if the interval reached no change.
+    from analyse.summary import its_table
+
+    r = ITSResult("2017H1", 1.0, 0.9, 1.1, 0.9, 0.975, 0.953, 0.996, 0.01, 1.0, 0.998, 1.002, 0.975, 0.97, 0.9995,
+                  "Poisson", 1.0, 8, 8, "2013H1", "2020H2")
+    text = describe_its(r, "antallet")
+    assert "faktor 0,98 (95 %-konfidensinterval: 0,95 til 0,996)" in text
+    assert "Knækket i udviklingen er statistisk sikkert" in text
+    table = its_table(r)["95 %-konfidensinterval"]
+    assert table["Knæk: ændring i udviklingen pr. halvår (faktor)"] == "0,95 til 0,996"
+    assert table["Udvikling pr. halvår før skiftet (faktor)"] == "0,998 til 1,002"
+    assert table["Udvikling pr. halvår efter skiftet (faktor)"] == "0,97 til 0,9995"

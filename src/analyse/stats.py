@@ -647,12 +647,16 @@ def share_trend(
 
 
 def ratio_bound_text(value: float, decimals: int = 2) -> str:
-    """An odds or rate ratio's interval bound; one more decimal where it would read as 1 (no change).
+    """An odds or rate ratio's interval bound; more decimals (up to two more) where it would read as 1
+    (no change), e.g. beside "statistisk sikkert".
 
-    >>> ratio_bound_text(0.953), ratio_bound_text(0.998), ratio_bound_text(1.0)
-    ('0,95', '0,998', '1,00')
+    >>> ratio_bound_text(0.953), ratio_bound_text(0.998), ratio_bound_text(1.0), ratio_bound_text(0.9995)
+    ('0,95', '0,998', '1,00', '0,9995')
     """
-    return format_number(value, visible_decimals(value - 1, decimals, decimals + 1))
+    shown = decimals
+    while shown < decimals + 2 and value != 1 and round_half_up(value, shown) == 1:
+        shown += 1
+    return format_number(value, shown)
 
 
 def describe_share_trend(result: ShareTrendResult, what: str) -> str:
@@ -1032,8 +1036,10 @@ def describe_its(
         f"{jump_text} ({level} %-konfidensinterval: {_ratio_interval(result.level_low, result.level_high)}). "
         f"Før var antallet {_per_half_year(result.pre_ratio)}, efter var det {_per_half_year(result.post_ratio)}; "
         f"udviklingen pr. halvår ændrede sig med en faktor {format_number(result.slope_ratio, 2)} "
-        f"({level} %-konfidensinterval: {format_number(result.slope_low, 2)} til "
-        f"{format_number(result.slope_high, 2)})."
+        # A bound that is not 1 keeps a decimal ("0,95 til 0,996"), or "til 1,00" beside
+        # "statistisk sikkert" would read as if the interval reached no change.
+        f"({level} %-konfidensinterval: {ratio_bound_text(result.slope_low)} til "
+        f"{ratio_bound_text(result.slope_high)})."
     )
     if result.level_significant and result.slope_significant:
         verdict = "Både spring og knæk er statistisk sikre."

@@ -377,12 +377,14 @@ def timetakst_its(
 
 
 def its_table(result) -> pd.DataFrame:
-    """The ITS estimates as a small table (ratios with intervals)."""
+    """The ITS estimates as a small table (ratios with intervals; a bound that is not 1 does not read as 1)."""
+    from analyse.stats import ratio_bound_text
+
     level = format_number(result.confidence * 100, 0)
 
     def row(name, est, low, high):
         return {"Størrelse": name, "Estimat": format_number(est, 2),
-                f"{level} %-konfidensinterval": f"{format_number(low, 2)} til {format_number(high, 2)}"}
+                f"{level} %-konfidensinterval": f"{ratio_bound_text(low)} til {ratio_bound_text(high)}"}
 
     rows = [
         row("Udvikling pr. halvår før skiftet (faktor)", result.pre_ratio, result.pre_low, result.pre_high),
