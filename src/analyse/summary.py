@@ -104,6 +104,41 @@ def covered_periods(indicators: pd.DataFrame | None, indicator: str, first: str,
     return [p for p in half_year_range(first, last) if p in have]
 
 
+def unregistered_half_years(indicators: pd.DataFrame | None, periods: list[str]) -> list[str]:
+    """The half-years of ``periods`` (in order) with no attendance registrations at all, no visit in any
+    tilbud (``besoeg_pr_tilbud``), between half-years that have some.
+
+    Such a half-year is missing data, not a half-year nobody came: the trend model leaves it out
+    (:func:`count_figure`), so a 0 does not pass for a collapse. The indicator file keeps its rows.
+    A half-year without registrations first or last in ``periods`` is left to the rule on covered
+    half-years (:func:`covered_periods`).
+
+    >>> ind = pd.DataFrame({"indicator": "besoeg_pr_tilbud", "group": ["NADA", "Yoga"] * 4,
+    ...                     "period": ["2018H1", "2018H1", "2018H2", "2018H2", "2019H1", "2019H1", "2019H2", "2019H2"],
+    ...                     "value": [40, 2, 0, 0, 38, 0, 0, 0]})
+    >>> unregistered_half_years(ind, ["2018H1", "2018H2", "2019H1", "2019H2"])
+    ['2018H2']
+    """
+    if indicators is None:
+        return []
+    rows = indicators[indicators["indicator"] == "besoeg_pr_tilbud"]
+    visits = rows.groupby(rows["period"].astype(str))["value"].sum()
+    known = [p for p in periods if p in visits.index]
+    registered = [i for i, p in enumerate(known) if visits[p] > 0]
+    if not registered:
+        return []
+    return [p for p in known[registered[0]:registered[-1]] if visits[p] == 0]
+
+
+def _left_out_sentence(half_years: list[str]) -> str:
+    """The sentence naming the half-years without registrations that the trend leaves out."""
+    names = [format_half_year(p) for p in half_years]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
+    these = "det halvår" if len(names) == 1 else "de halvår"
+    return (f"{listed} er ikke med i beregningen af udviklingen: der er ingen fremmøderegistreringer i noget "
+            f"tilbud i {these}, så tallene mangler snarere end at være 0.")
+
+
 def count_figure(
     indicators: pd.DataFrame | None, key: str, label: str, source: str, indicator: str, group: str,
     what: str, first: str, last: str, threshold: int = 5, visits: pd.DataFrame | None = None,
@@ -135,7 +170,11 @@ def count_figure(
 
         if key in KEY_FIGURE_ROWS:
             published = published_overview(indicators, visits, periods, threshold).loc[KEY_FIGURE_ROWS[key]]
-    trend, sentence = stats.count_trend(series, what, threshold, shown=published)
+    # Attendance: a half-year with no registrations at all is missing, not 0, in the trend model.
+    missing = unregistered_half_years(indicators, periods) if source == "fremmoede" else []
+    trend, sentence = stats.count_trend(series.drop(missing), what, threshold, shown=published)
+    if missing:
+        sentence += " " + _left_out_sentence(missing)
     return KeyFigure(key, label, source, "antal", tuple(periods), tuple(float(v) for v in series),
                      trend=trend, sentence=sentence,
                      published=() if published is None else tuple(published.tolist()))
