@@ -192,7 +192,7 @@ display(Markdown(
 # %% [markdown]
 # ## Bilag: metode
 #
-# **Udvikling over tid.** For antal (personer, kontakter) er udviklingen beregnet med en log-lineær Poisson-regression over halvårene; hvor tallene svinger mere, end modellen forventer, er usikkerheden gjort større (quasi-Poisson). For andele (behandlingsresultater) er udviklingen beregnet med en logistisk regression. "Statistisk sikker" betyder, at udviklingen næppe (under 5 % sandsynlighed) skyldes tilfældigheder alene.
+# **Udvikling over tid.** For antal (personer, kontakter) er udviklingen beregnet med en log-lineær Poisson-regression over halvårene; hvor tallene svinger mere, end modellen forventer, er usikkerheden gjort større (quasi-Poisson). For andele (behandlingsresultater) er udviklingen beregnet med en logistisk regression. "Statistisk sikker" betyder, at en så stor udvikling sjældent (under 5 % af gangene) ville opstå ved tilfældigheder alene, hvis der ingen reel ændring var. Modellerne antager, at halvårene er uafhængige af hinanden. Det er antallet af personer med en igangværende bevilling ikke: de fleste har den samme bevilling i flere halvår, og det samme gælder borgere, der kommer i Psykiatriens Hus år efter år. "Statistisk sikker" skal derfor læses med forsigtighed.
 
 # %%
 for tal in noegletal:

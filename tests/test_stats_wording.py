@@ -151,3 +151,20 @@ def test_the_summary_and_report_01_use_the_same_rule():
         pd.Series([569, 711, 670], index=["2018H1", "2018H2", "2019H1"]), "antallet af kontakter")[1]
     assert figure.sentence == ("Antallet af kontakter var 569 i 1. halvår 2018 og 670 i 1. halvår 2019. "
                                "Der er kun 3 halvår med tal, for få til at vurdere udviklingen.")
+
+
+@pytest.mark.parametrize("notebook", ["00_samlet_rapport", "03_rusmiddel"])
+def test_the_method_notes_explain_statistisk_sikker_as_what_a_p_value_is(notebook):
+    # "næppe (under 5 % sandsynlighed) skyldes tilfældigheder alene" is the probability that the
+    # development is chance, which a p-value is not: it is how often chance alone, with no real
+    # change, would give as large a development.
+    from analyse import config
+
+    for path in (config.NOTEBOOKS_DIR / f"{notebook}.py", config.NOTEBOOKS_DIR / f"{notebook}.ipynb"):
+        text = path.read_text(encoding="utf-8")
+        assert "sandsynlighed) skyldes tilfældigheder" not in text
+        assert ("betyder, at en så stor udvikling sjældent (under 5 % af gangene) ville opstå ved tilfældigheder "
+                "alene, hvis der ingen reel ændring var.") in text
+        assert "uafhængige af hinanden" in text and "skal derfor læses med forsigtighed" in text
+    if notebook == "00_samlet_rapport":
+        assert "igangværende bevilling" in text
