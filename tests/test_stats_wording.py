@@ -54,6 +54,13 @@ def test_the_difference_lies_in_its_interval_and_agrees_with_the_verb(n1, n2, p1
         assert low > 0 or high < 0
 
 
+def test_a_clear_change_with_a_bound_a_hair_from_zero_does_not_print_0():
+    # Found by the property above: 11/28 against 36/163, upper bound −0.0039 procentpoint.
+    text = stats.describe_share_change(11, 28, 36, 163, first="før", second="nu")
+    assert "faldet er statistisk sikkert" in text
+    assert "95 %-konfidensinterval: −36 til −0,004 procentpoint" in text
+
+
 def test_the_goals_table_and_the_sentence_write_the_same_difference():
     goal = Goal("stof", "Stof", "sundhed", "centermål", "andel", "højere", 0.57, 0.6, baseline_n=98)
     diff = stats.newcombe_difference(56, 98, 51, 100)

@@ -110,16 +110,17 @@ def format_number(x: float | int | None, decimals: int = 0) -> str:
     return format_decimal(rounded, format=pattern, locale=LOCALE)
 
 
-def visible_decimals(x: float, decimals: int = 0, most: int = 2) -> int:
+def visible_decimals(x: float, decimals: int = 0, most: int = 4) -> int:
     """The decimals (from ``decimals`` up to ``most``) at which ``x``, if not 0, does not round to 0.
 
     An interval bound of 0.3 % written "0 %" next to "statistisk sikkert" reads as if
-    the interval touched 0; one more decimal shows which side of 0 it lies on.
+    the interval touched 0; one more decimal shows which side of 0 it lies on. Up to four:
+    a Newcombe bound of −0.0039 procentpoint written "0,00" read the same way.
 
     >>> visible_decimals(0.3), visible_decimals(-0.04), visible_decimals(4.2), visible_decimals(0.0)
     (1, 2, 0, 0)
-    >>> visible_decimals(0.5), visible_decimals(0.001), visible_decimals(0.02, 2)
-    (0, 2, 2)
+    >>> visible_decimals(0.5), visible_decimals(0.001), visible_decimals(0.02, 2), visible_decimals(-0.0039)
+    (0, 3, 2, 3)
     """
     while decimals < most and x != 0 and round_half_up(x, decimals) == 0:
         decimals += 1
@@ -144,6 +145,8 @@ def format_points(difference: float, plus: bool = False) -> str:
 
     >>> format_points(-0.0562), format_points(0.24, plus=True), format_points(0.003), format_points(-0.0004)
     ('−6', '+24', '0,3', '−0,04')
+    >>> format_points(-0.000039)
+    '−0,004'
     """
     value = difference * 100
     return format_signed(value, visible_decimals(value), plus)
