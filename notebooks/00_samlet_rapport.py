@@ -26,14 +26,14 @@ suppression_threshold: int = 5  # tal under dette vises som <5
 # %matplotlib inline
 # Opsætning. Rapportens læsere skal se resultater, ikke advarsler (en tabellinje, diskretionen
 # ikke kan beskytte, nævnes i byggets opsummering).
-from analyse.notebook_setup import check_parameters, processed_folder, quiet_warnings
+from analyse.notebook_setup import check_parameters, injected_parameters, processed_folder, quiet_warnings
 
 quiet_warnings()
 check_parameters("00_samlet_rapport", globals())  # som 'analyse run' kontrollerer en parameterfil
 
 from IPython.display import HTML, Markdown, display
 
-from analyse import formatting, goals, rusmiddel, stats, summary
+from analyse import completeness, formatting, goal_periods, goals, rusmiddel, stats, summary
 from analyse import goals_report as maalrapport
 from analyse import rusmiddel_report
 
@@ -44,12 +44,15 @@ indikatorer, forloeb = goals.read_data(processed)
 # Nøgletallene fra Psykiatriens Hus skjuler det samme som rapport 02, der beskytter sine tabeller
 # sammen med fremmøderegistreringerne (ellers kunne et skjult tal læses her, eller regnes ud som en forskel).
 fremmoede_data = summary.read_visits(processed)
+# Et sidste halvår, en kilde kun dækker en del af (udtrækket er trukket midt i det), er ikke med i nøgletal og
+# udvikling; er det angivet som last_period, vises det markeret, men indgår ikke i udviklingen.
+slutdatoer = completeness.last_dates(processed)
 noegletal = summary.key_figures(indikatorer, forloeb, first_period, last_period, suppression_threshold,
-                                visits=fremmoede_data)
+                                visits=fremmoede_data, ends=slutdatoer, keep="last_period" in injected_parameters())
 resultater = goals.evaluate_goals(
     goals.load_goals(goals_file or None), indikatorer, status_date, forloeb, min_n=suppression_threshold
 )
-its, its_tekst = summary.timetakst_its(indikatorer, first_period, last_period, intervention)
+its, its_tekst = summary.timetakst_its(indikatorer, first_period, last_period, intervention, ends=slutdatoer)
 banner = formatting.synthetic_banner(processed)
 
 # %%
@@ -103,6 +106,7 @@ if not tabel.empty:
         source=summary.SOURCE_LABELS["as2007"],
         period=formatting.format_period_span(tabel.columns[0], tabel.columns[-1]),
         threshold=suppression_threshold,
+        marks=summary.chart_marks(noegletal, [t.key for t in as2007]),
     )
 
 # %% [markdown]
@@ -121,6 +125,7 @@ if not tabel.empty:
         source=summary.SOURCE_LABELS["fremmoede"],
         period=formatting.format_period_span(tabel.columns[0], tabel.columns[-1]),
         threshold=suppression_threshold,
+        marks=summary.chart_marks(noegletal, [t.key for t in hus]),
     )
 
 # %% [markdown]
@@ -129,6 +134,8 @@ if not tabel.empty:
 # Andelene vises halvår for halvår. Rapporten om behandlingsresultaterne sammenligner desuden aftalens baseline med en samlet sammenligningsperiode, og målopfølgningen bruger det seneste hele kalenderår før opgørelsesdatoen. Tallene bygger på de samme forløb, men fordi perioderne er forskellige, kan andelene i de tre afsnit afvige lidt fra hinanden.
 
 # %%
+for tekst in summary.notes(summary.figures_for(noegletal, "rusmiddel")):
+    display(Markdown(tekst))
 for nr, tal in enumerate(summary.figures_for(noegletal, "rusmiddel"), start=3):
     display(Markdown(tal.sentence))
     if not tal.periods:
@@ -156,6 +163,8 @@ for nr, tal in enumerate(summary.figures_for(noegletal, "rusmiddel"), start=3):
 
 # %%
 display(Markdown(maalrapport.status_sentence(resultater, suppression_threshold)))
+for tekst in goal_periods.goal_sentences(resultater, slutdatoer, status_date):
+    display(Markdown(tekst))
 maaltabel = maalrapport.goals_table(resultater, suppression_threshold)
 formatting.show_table(
     maaltabel[["Måltema", "Mål for", "Aktuel værdi", "Opgjort for", "Status"]],

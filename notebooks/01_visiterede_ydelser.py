@@ -34,17 +34,20 @@ check_parameters("01_visiterede_ydelser", globals())  # som 'analyse run' kontro
 
 from IPython.display import HTML, Markdown, display
 
-from analyse import as2007_report, formatting, periods, stats, suppression
+from analyse import as2007_report, completeness, formatting, periods, stats, suppression
 
 processed = processed_folder(processed_dir)
 kilde = "AS2007 (visiterede ydelser)"
 indikatorer = periods.read_indicators(processed)
-# Standardperioden tilpasses data, hvis AS2007-udtrækket er kortere; en angivet periode gør ikke.
+# Standardperioden tilpasses data, hvis AS2007-udtrækket er kortere; en angivet periode gør ikke. Et sidste
+# halvår, udtrækket kun dækker en del af, er ikke med; er det angivet, vises det markeret, men uden for udviklingen.
+slutdato = completeness.last_date(processed, "as2007")
 first_period, last_period, periodetekst = clamp_to_data(
     indikatorer, "unikke_personer_visiteret_ydelse", first_period, last_period,
-    explicit=injected_parameters(), source="AS2007-udtrækket",
+    explicit=injected_parameters(), source="AS2007-udtrækket", last_date=slutdato, source_key="as2007",
 )
 halvaar = periods.half_year_range(first_period, last_period)
+delvis = completeness.split_periods(halvaar, slutdato, "as2007", keep=True).partial
 periode = formatting.format_period_span(first_period, last_period)
 banner = formatting.synthetic_banner(processed)
 
@@ -70,7 +73,7 @@ if periodetekst:
 tabeller = as2007_report.grant_tables(indikatorer, halvaar, suppression_threshold)
 tabel1, tabel2, vist1, vist2 = (tabeller[navn] for navn in ("tabel1", "tabel2", "vist1", "vist2"))
 formatting.show_table(
-    vist1.rename_axis(""),
+    completeness.mark(vist1, delvis, slutdato).rename_axis(""),
     caption="Tabel 1: Unikke personer, der har modtaget en visiteret ydelse",
     source=kilde,
     period=periode,
@@ -86,13 +89,14 @@ formatting.show_chart(
     source=kilde,
     period=periode,
     threshold=suppression_threshold,
+    marks=completeness.chart_marks(delvis, slutdato),
 )
 
 # %%
 # Som i den samlede rapport: under fire halvår er der ingen trend, kun første og sidste tal (som Tabel 1 viser dem).
 trend, trendtekst = stats.count_trend(
     tabel1.loc["I alt"], "antallet af unikke personer med en visiteret ydelse",
-    suppression_threshold, shown=vist1.loc["I alt"],
+    suppression_threshold, shown=vist1.loc["I alt"], partial=delvis,
 )
 display(Markdown(trendtekst))
 
@@ -101,7 +105,7 @@ display(Markdown(trendtekst))
 
 # %%
 formatting.show_table(
-    vist2.rename_axis("Ydelsestype"),
+    completeness.mark(vist2, delvis, slutdato).rename_axis("Ydelsestype"),
     caption="Tabel 2: Unikke personer, der har modtaget en visiteret ydelse, fordelt på ydelsestype",
     source=kilde,
     period=periode,
@@ -120,6 +124,7 @@ formatting.show_chart(
     source=kilde,
     period=periode,
     threshold=suppression_threshold,
+    marks=completeness.chart_marks(delvis, slutdato),
 )
 
 # %% [markdown]

@@ -35,16 +35,20 @@ check_parameters("02_psykiatriens_hus", globals())  # som 'analyse run' kontroll
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from analyse import formatting, fremmoede, gaps, periods, suppression
+from analyse import completeness, formatting, fremmoede, gaps, periods, suppression
 
 processed = processed_folder(processed_dir)
 indikatorer = periods.read_indicators(processed)
-# Standardperioden tilpasses data, hvis registreringerne dækker kortere; en angivet periode gør ikke.
+# Standardperioden tilpasses data, hvis registreringerne dækker kortere; en angivet periode gør ikke. Et sidste
+# halvår, registreringerne kun dækker en del af, er ikke med; er det angivet, vises det markeret.
+slutdato = completeness.last_date(processed, "fremmoede")
 first_period, last_period, periodetekst = clamp_to_data(
     indikatorer, "kontakter_psykiatriens_hus", first_period, last_period,
-    explicit=injected_parameters(), source="fremmøderegistreringerne",
+    explicit=injected_parameters(), source="fremmøderegistreringerne", last_date=slutdato,
+    source_key="fremmoede", trend=False,
 )
 halvaar = periods.half_year_range(first_period, last_period)
+delvis = completeness.split_periods(halvaar, slutdato, "fremmoede", keep=True).partial
 periode = formatting.format_period_span(first_period, last_period)
 kilde = "Fremmøderegistreringer, Psykiatriens Hus"
 banner = formatting.synthetic_banner(processed)
@@ -77,7 +81,7 @@ tabeller = fremmoede.report_tables(indikatorer, fremmoede_data, halvaar, suppres
 raa, vist = tabeller["raw"], tabeller["shown"]
 tabel3, vist3 = raa["tabel3"], vist["tabel3"]
 formatting.show_table(
-    vist3,
+    completeness.mark(vist3, delvis, slutdato),
     caption="Tabel 3: Kontakter, unikke borgere og besøg i Psykiatriens Hus",
     source=kilde,
     period=periode,
@@ -97,13 +101,15 @@ formatting.show_chart(
     source=kilde,
     period=periode,
     threshold=suppression_threshold,
+    marks=completeness.chart_marks(delvis, slutdato),
 )
 
 # %%
 kontakter, borgere, antal_besoeg = (vist3.loc[r, last_period] for r in vist3.index)
 if not any(map(suppression.is_hidden, (kontakter, borgere, antal_besoeg))) and borgere >= suppression_threshold:
     display(Markdown(
-        f"I {formatting.format_half_year(last_period)} havde husets tilbud "
+        f"I {completeness.heading(last_period, slutdato) if delvis else formatting.format_half_year(last_period)} "
+        "havde husets tilbud "
         f"{formatting.format_number(kontakter)} kontakter fordelt på "
         f"{formatting.format_number(borgere)} forskellige borgere, dvs. "
         f"{formatting.format_number(kontakter / borgere, 2)} tilbud pr. borger i gennemsnit, "
@@ -117,7 +123,7 @@ if not any(map(suppression.is_hidden, (kontakter, borgere, antal_besoeg))) and b
 # Tilbud uden kontakter i hele perioden vises ikke; Uoplyst tilbud og I alt altid.
 tabel4, vist4 = raa["tabel4"], vist["tabel4"]
 formatting.show_table(
-    vist4,
+    completeness.mark(vist4, delvis, slutdato),
     caption="Tabel 4: Kontakter pr. tilbud i Psykiatriens Hus",
     source=kilde,
     period=periode,
@@ -149,7 +155,7 @@ if len(ukendte):
         "kan det tilføjes i mappingfilen `tilbud.csv`."
     ))
     formatting.show_table(
-        vist_ukendte,
+        completeness.mark(vist_ukendte, delvis, slutdato),
         caption="Tabel 5: Kontakter under navne uden for listen over tilbud",
         source=kilde,
         period=periode,
@@ -165,7 +171,7 @@ if len(ukendte):
 # %%
 vist_besoeg = vist["tabel6"]
 formatting.show_table(
-    vist_besoeg,
+    completeness.mark(vist_besoeg, delvis, slutdato),
     caption="Tabel 6: Registrerede besøg pr. tilbud",
     source=kilde,
     period=periode,
@@ -181,7 +187,8 @@ formatting.show_table(
 anonym = fremmoede.anonymous_share_table(fremmoede_data, halvaar, min_visits=suppression_threshold)
 anonym = anonym.loc[[t for t in anonym.index if t in vist_besoeg.index]]
 formatting.show_table(
-    anonym.map(lambda x: formatting.format_percent(x) if pd.notna(x) else formatting.MISSING),
+    completeness.mark(anonym.map(lambda x: formatting.format_percent(x) if pd.notna(x) else formatting.MISSING),
+                      delvis, slutdato),
     caption="Tabel 7: Andel af besøgene, der er registreret anonymt",
     source=kilde,
     period=periode,

@@ -36,7 +36,7 @@ check_parameters("03_rusmiddel", globals())  # som 'analyse run' kontrollerer en
 
 from IPython.display import HTML, Markdown, display
 
-from analyse import formatting, rusmiddel, suppression
+from analyse import completeness, formatting, rusmiddel, suppression
 from analyse import rusmiddel_report as rapport
 
 processed = processed_folder(processed_dir)
@@ -45,16 +45,26 @@ maal = rapport.published_goals()
 baseline = (baseline_start, baseline_end)
 sammenligning = (comparison_start, comparison_end)
 halvaar, aar = rusmiddel.episode_periods(forloeb)
-periode = formatting.format_period_span(halvaar[0], halvaar[-1])
+# Et sidste halvår eller år, forløbene kun dækker en del af (udtrækket er trukket midt i det), vises ikke.
+slutdato = completeness.last_date(processed, "rusmiddel")
+vist_halvaar, vist_aar = (completeness.split_periods(p, slutdato, "rusmiddel") for p in (halvaar, aar))
+periodetekst = " ".join(filter(None, [
+    completeness.describe([vist_halvaar, vist_aar], slutdato, "rusmiddel"),
+    completeness.span_sentence("Baselineperioden", baseline, slutdato, "rusmiddel"),
+    completeness.span_sentence("Sammenligningsperioden", sammenligning, slutdato, "rusmiddel"),
+]))
+periode = formatting.format_period_span(vist_halvaar.shown[0], vist_halvaar.shown[-1])
 kilde = "Rusmiddelcenter Randers (behandlingsforløb)"
 # Alle tabeller, figurer og konklusioner beskyttes samlet: et år er summen af sine halvår, og
-# 2020-2021 af sine år, så et skjult tal må ikke kunne regnes ud af en anden tabel.
+# 2020-2021 af sine år, så et skjult tal må ikke kunne regnes ud af en anden tabel. Det gælder også et
+# halvår eller år, der ikke vises (som rapport 00 og 04 beskytter deres tal med alle perioder).
 perioder = [baseline, sammenligning]
 resultater, aarstal, halvaarstal = rapport.protect_outcomes(
     [rusmiddel.outcome_table(forloeb, perioder), rusmiddel.outcome_table(forloeb, aar),
      rusmiddel.outcome_table(forloeb, halvaar)],
     suppression_threshold,
 )
+aarstal, halvaarstal = completeness.rows_shown(aarstal, vist_aar), completeness.rows_shown(halvaarstal, vist_halvaar)
 banner = formatting.synthetic_banner(processed)
 
 # %%
@@ -71,6 +81,8 @@ display(Markdown(
     f"**Periode:** {periode} (afsluttede forløb). **Baseline:** {rapport.period_label(baseline)}. "
     f"**Sammenligning:** {rapport.period_label(sammenligning)}. **Kilde:** {kilde}."
 ))
+if periodetekst:
+    display(Markdown(periodetekst))
 
 # %% [markdown]
 # ## Sammenfatning
@@ -115,15 +127,17 @@ display(Markdown(rapport.trend_sentence(halvaarstal, "Alkohol")))
 
 # %%
 formatting.show_table(
-    rapport.share_display_table(aarstal, "Alkohol", suppression_threshold),
+    completeness.mark(rapport.share_display_table(aarstal, "Alkohol", suppression_threshold),
+                      vist_aar.partial, slutdato),
     caption="Tabel 3: Alkoholbehandling afsluttet med reduktion eller ophør, pr. år",
     source=kilde,
-    period=f"{aar[0]}–{aar[-1]}",
+    period=f"{vist_aar.shown[0]}–{vist_aar.shown[-1]}",
     note=rapport.share_note(suppression_threshold),
     name="03_tabel_3_aar_alkohol",
 )
 formatting.show_table(
-    rapport.share_display_table(halvaarstal, "Alkohol", suppression_threshold),
+    completeness.mark(rapport.share_display_table(halvaarstal, "Alkohol", suppression_threshold),
+                      vist_halvaar.partial, slutdato),
     caption="Tabel 4: Alkoholbehandling afsluttet med reduktion eller ophør, pr. halvår",
     source=kilde,
     period=periode,
@@ -148,15 +162,17 @@ display(Markdown(rapport.trend_sentence(halvaarstal, "Stof")))
 
 # %%
 formatting.show_table(
-    rapport.share_display_table(aarstal, "Stof", suppression_threshold),
+    completeness.mark(rapport.share_display_table(aarstal, "Stof", suppression_threshold),
+                      vist_aar.partial, slutdato),
     caption="Tabel 5: Stofbehandling afsluttet med reduktion eller ophør, pr. år",
     source=kilde,
-    period=f"{aar[0]}–{aar[-1]}",
+    period=f"{vist_aar.shown[0]}–{vist_aar.shown[-1]}",
     note=rapport.share_note(suppression_threshold),
     name="03_tabel_5_aar_stof",
 )
 formatting.show_table(
-    rapport.share_display_table(halvaarstal, "Stof", suppression_threshold),
+    completeness.mark(rapport.share_display_table(halvaarstal, "Stof", suppression_threshold),
+                      vist_halvaar.partial, slutdato),
     caption="Tabel 6: Stofbehandling afsluttet med reduktion eller ophør, pr. halvår",
     source=kilde,
     period=periode,

@@ -30,7 +30,7 @@ check_parameters("04_maalopfoelgning", globals())  # som 'analyse run' kontrolle
 
 from IPython.display import HTML, Markdown, display
 
-from analyse import formatting, goals
+from analyse import completeness, formatting, goal_periods, goals
 from analyse import goals_report as rapport
 
 processed = processed_folder(processed_dir)
@@ -60,6 +60,10 @@ display(Markdown(f"**Periode:** {periode}. **Kilde:** {kilde}."))
 
 # %%
 display(Markdown(rapport.status_sentence(resultater, suppression_threshold)))
+# Et mål, hvis værdi bygger på en periode, kildens data kun dækker en del af (opgørelsesdatoen ligger efter
+# udtrækkets slutning), siges at gøre det.
+for tekst in goal_periods.goal_sentences(resultater, completeness.last_dates(processed), status_date):
+    display(Markdown(tekst))
 formatting.show_table(
     rapport.goals_table(resultater, suppression_threshold),
     caption=f"Tabel 1: Målene i aftalen – {overskrift.lower()}",

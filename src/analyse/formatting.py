@@ -443,8 +443,13 @@ def period_chart(
     source: str,
     period: str,
     threshold: int | None = 5,
+    marks: dict[str, str] | None = None,
 ):
     """A seaborn line chart of a rows-are-series, columns-are-half-years table.
+
+    ``marks`` puts a note under a half-year's label, e.g. ``{"2019H2": "til 2. sep."}`` for a
+    half-year the data cover only partly (:func:`analyse.completeness.chart_marks`), and the
+    footer says what it means.
 
     Counts from 1 to ``threshold - 1`` are left out (a chart must not show what
     the tables suppress) and the footer says so. Pass the *suppressed* table
@@ -480,7 +485,9 @@ def period_chart(
                      dashes=False, palette=PALETTE, ax=ax, legend=len(table.index) > 1)
         ax.set_xticks(range(len(periods)))
         # '1. halvår' over the year keeps seven or more labels readable.
-        ax.set_xticklabels(["\n".join(format_half_year(p).rsplit(" ", 1)) for p in periods])
+        marks = dict(marks or {})
+        ax.set_xticklabels(["\n".join(format_half_year(p).rsplit(" ", 1))
+                            + (f"\n({marks[p]})" if p in marks else "") for p in periods])
         ax.set_xlabel("Halvår")
         ax.set_ylabel(ylabel)
         ax.set_ylim(bottom=0)
@@ -492,6 +499,8 @@ def period_chart(
         footer = f"Kilde: {source} · Periode: {period}"
         if masked:
             footer += f" · Tal under {threshold} er ikke vist."
+        if any(p in marks for p in periods):
+            footer += " · (til …): data dækker kun halvåret til den dato."
         fig.text(0.01, 0.01, footer, fontsize=9, ha="left", va="bottom")
         fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig
@@ -504,6 +513,7 @@ def show_chart(
     source: str,
     period: str,
     threshold: int | None = 5,
+    marks: dict[str, str] | None = None,
 ) -> None:
     """Show :func:`period_chart` once, as an embedded PNG with a Danish alt text.
 
@@ -517,7 +527,7 @@ def show_chart(
     import matplotlib.pyplot as plt
     from IPython.display import display
 
-    fig = period_chart(table, title, ylabel, source, period, threshold)
+    fig = period_chart(table, title, ylabel, source, period, threshold, marks)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", bbox_inches="tight")
     plt.close(fig)

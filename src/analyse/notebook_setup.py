@@ -127,7 +127,7 @@ def injected_parameters() -> set[str]:
 
 def clamp_to_data(
     indicators, indicator: str, first: str, last: str, explicit=(),
-    source: str = "data",
+    source: str = "data", last_date=None, source_key: str | None = None, trend: bool = True,
 ) -> tuple[str, str, str]:
     """A report's default half-years narrowed to those the indicator has data for.
 
@@ -137,6 +137,13 @@ def clamp_to_data(
     explicitly is kept: :func:`analyse.periods.period_table` then stops the report with
     its clear error, as it should when someone asked for half-years there are no data for.
 
+    With the source's ``last_date`` and ``source_key`` (:mod:`analyse.completeness`), a last
+    half-year the data cover only partly counts as beyond the data: a default period leaves it
+    out, and the sentence names it and the date. Asked for explicitly (``last_period``), it is
+    kept, and the sentence says that it is incomplete; the report marks it
+    (:func:`analyse.completeness.mark`) and keeps it out of its trend (``trend``: the report
+    has one, and the sentence says so).
+
     >>> import pandas as pd
     >>> ind = pd.DataFrame({"indicator": ["n"] * 3, "group": ["I alt"] * 3,
     ...                     "period": ["2016H1", "2016H2", "2017H1"], "value": [1, 2, 3]})
@@ -144,7 +151,22 @@ def clamp_to_data(
     ('2016H1', '2017H1')
     >>> clamp_to_data(ind, "n", "2016H1", "2019H1", explicit={"last_period"})
     ('2016H1', '2019H1', '')
+    >>> first, last, text = clamp_to_data(ind, "n", "2016H1", "2017H1", source="fremmøderegistreringerne",
+    ...                                   last_date="2017-02-03", source_key="fremmoede")
+    >>> first, last
+    ('2016H1', '2016H2')
+    >>> print(text)
+    Tallene for 1. halvår 2017 er ikke med, fordi fremmøderegistreringerne kun går til 3. februar 2017.
+    >>> print(clamp_to_data(ind, "n", "2016H1", "2019H1", source="fremmøderegistreringerne",
+    ...                     last_date="2017-02-03", source_key="fremmoede")[2])  # doctest: +NORMALIZE_WHITESPACE
+    Rapportens standardperiode er 1. halvår 2016 – 1. halvår 2019, men fremmøderegistreringerne dækker
+    1. halvår 2016 – 2. halvår 2016; rapporten viser derfor 1. halvår 2016 – 2. halvår 2016.
+    Tallene for 1. halvår 2017 er ikke med, fordi fremmøderegistreringerne kun går til 3. februar 2017.
+    >>> clamp_to_data(ind, "n", "2016H1", "2017H1", explicit={"last_period"}, last_date="2017-02-03",
+    ...               source_key="fremmoede")[:2]
+    ('2016H1', '2017H1')
     """
+    from analyse import completeness
     from analyse.formatting import format_period_span
     from analyse.periods import half_year_index
 
@@ -154,15 +176,31 @@ def clamp_to_data(
     have = sorted({p for p in labels if len(p) == 6 and p[4] == "H"}, key=half_year_index)
     if not have:
         return first, last, ""
+    data_end = have[-1]
+    inside = lambda p: half_year_index(first) <= half_year_index(p) <= half_year_index(last)  # noqa: E731
+    note = ""
+    if source_key is not None:
+        split = completeness.split_periods(have, last_date, source_key)
+        partial = [p for p in split.left_out if inside(p)]
+        if partial:
+            if "last_period" in explicit or not any(inside(p) for p in split.shown):
+                note = completeness.kept_sentence(partial[0], last_date, source_key, trend=trend)
+            else:
+                note = completeness.left_out_sentence(partial, last_date, source_key)
+                have = split.shown
     new_first, new_last = first, last
     if "first_period" not in explicit and half_year_index(first) < half_year_index(have[0]):
         new_first = have[0]
     if "last_period" not in explicit and half_year_index(last) > half_year_index(have[-1]):
         new_last = have[-1]
-    if (new_first, new_last) == (first, last) or half_year_index(new_first) > half_year_index(new_last):
-        return first, last, ""  # nothing to narrow, or no overlap at all: period_table says so
-    return new_first, new_last, (
-        f"Rapportens standardperiode er {format_period_span(first, last)}, men {source} dækker "
-        f"{format_period_span(have[0], have[-1])}; rapporten viser derfor "
-        f"{format_period_span(new_first, new_last)}."
-    )
+    if half_year_index(new_first) > half_year_index(new_last):
+        return first, last, ""  # no overlap at all: period_table says so
+    sentence = ""
+    # Narrowed to the data (not only by leaving out an incomplete last half-year, which the note says).
+    if new_first != first or new_last != last and half_year_index(last) > half_year_index(data_end):
+        sentence = (
+            f"Rapportens standardperiode er {format_period_span(first, last)}, men {source} dækker "
+            f"{format_period_span(have[0], have[-1])}; rapporten viser derfor "
+            f"{format_period_span(new_first, new_last)}."
+        )
+    return new_first, new_last, " ".join(filter(None, [sentence, note]))

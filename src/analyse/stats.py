@@ -291,6 +291,7 @@ def _first_and_last(what: str, counts: pd.Series, shown: pd.Series | None, thres
 
 def count_trend(
     counts: pd.Series, what: str, threshold: int = 5, shown: pd.Series | None = None,
+    partial: str | None = None,
 ) -> tuple[TrendResult | None, str]:
     """The trend of half-yearly counts and its Danish sentence, for a report of any length.
 
@@ -298,7 +299,9 @@ def count_trend(
     :func:`describe_trend`. With fewer, no trend (None) and the first and last value
     (:func:`describe_first_last`), so a report on one or two half-years says so
     instead of failing. ``what`` is the subject in lower case; ``shown`` the series
-    as the report's table publishes it.
+    as the report's table publishes it. ``partial`` is a half-year the data cover only
+    partly (:mod:`analyse.completeness`), shown in the report but left out here, which the
+    sentence then says: fewer registrations in part of a half-year are no fall.
 
     >>> trend, text = count_trend(pd.Series([569, 711], index=["2018H2", "2019H1"]), "antallet af kontakter")
     >>> trend is None, text.endswith("Der er kun 2 halvår med tal, for få til at vurdere udviklingen.")
@@ -318,8 +321,24 @@ def count_trend(
     >>> print(text)  # doctest: +NORMALIZE_WHITESPACE
     Antallet var 0 i 1. halvår 2016 og 5 i 2. halvår 2017. Udviklingen over tid kan ikke beregnes ud fra
     disse tal: kun ét halvår har et antal over 0.
+
+    A half-year the data cover only partly is left out of the model, and the sentence says so:
+
+    >>> trend, text = count_trend(pd.Series([1000.0, 900.0, 810.0, 729.0, 3.0],
+    ...                                     index=["2016H1", "2016H2", "2017H1", "2017H2", "2018H1"]),
+    ...                           "antallet", partial="2018H1")
+    >>> round(trend.rate_ratio, 6), trend.last_period
+    (0.9, '2017H2')
+    >>> text.endswith("Faldet er statistisk sikkert. Udviklingen er beregnet uden 1. halvår 2018, "
+    ...               "som data kun dækker en del af.")
+    True
     """
     counts = pd.Series(counts, dtype="float64").dropna()
+    if partial is not None and partial in counts.index:
+        trend, text = count_trend(counts.drop(partial), what, threshold,
+                                  None if shown is None else shown.drop(partial, errors="ignore"))
+        return trend, (f"{text} Udviklingen er beregnet uden {format_half_year(partial)}, "
+                       "som data kun dækker en del af.")
     if counts.empty:
         return None, f"Der er ingen tal for {what} i perioden."
     position = pd.Series([half_year_index(label) for label in counts.index], index=counts.index)

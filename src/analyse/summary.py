@@ -5,7 +5,10 @@ Everything the summary says is computed here from the library's definitions
 source reports (notebooks 01–04) cannot disagree. Each source is shown for the
 half-years it actually covers inside the report's period: extracts end at
 different times, and a source with no data in the period is said to have none
-rather than failing the report.
+rather than failing the report. A last half-year a source's extract covers only
+partly (:mod:`analyse.completeness`) is left out of its key figures and trend, with a
+sentence; where ``last_period`` names it explicitly, it is shown, marked, and still
+left out of the trend.
 """
 
 from __future__ import annotations
@@ -70,6 +73,12 @@ class KeyFigure:
     # Per half-year, the cell as the source's own report publishes it: for a count the number
     # or "<5"/"X"; for a share (episodes shown, share hidden). Empty: this report's own rule.
     published: tuple = ()
+    # The last half-year when the source's data cover it only partly and it is shown anyway
+    # (asked for); it is not in the trend. ``last_date``: how far the source's data go.
+    partial: str | None = None
+    last_date: object = None
+    note: str = ""  # the sentence on an incomplete half-year left out or shown marked
+    left_out: tuple = ()  # the incomplete last half-year(s) left out
 
     @property
     def direction(self) -> str:
@@ -139,12 +148,43 @@ def _left_out_sentence(half_years: list[str]) -> str:
             f"tilbud i {these}, så tallene mangler snarere end at være 0.")
 
 
+def complete_periods(
+    periods: list[str], source: str, last: str, ends: dict | None = None, keep: bool = False,
+):
+    """A source's covered half-years after :func:`analyse.completeness.split_periods`, and its sentence.
+
+    ``ends`` is :func:`analyse.completeness.last_dates`; ``keep`` says that ``last_period``
+    was given explicitly, so an incomplete last half-year that *is* ``last`` stays (marked).
+    Returns ``(split, note)``.
+
+    >>> import pandas as pd
+    >>> split, note = complete_periods(["2019H1", "2019H2"], "fremmoede", "2022H2",
+    ...                                {"fremmoede": pd.Timestamp("2019-09-02")})
+    >>> split.shown, note
+    (['2019H1'], 'Tallene for 2. halvår 2019 er ikke med, fordi fremmøderegistreringerne kun går til 2. september 2019.')
+    >>> complete_periods(["2019H1", "2019H2"], "fremmoede", "2019H2",
+    ...                  {"fremmoede": pd.Timestamp("2019-09-02")}, keep=True)[0].partial
+    '2019H2'
+    """
+    from analyse import completeness
+
+    end = (ends or {}).get(source)
+    split = completeness.split_periods(periods, end, source, keep=keep and bool(periods) and periods[-1] == last)
+    note = (completeness.kept_sentence(split.partial, end, source) if split.partial is not None
+            else completeness.left_out_sentence(split.left_out, end, source))
+    return split, note
+
+
 def count_figure(
     indicators: pd.DataFrame | None, key: str, label: str, source: str, indicator: str, group: str,
     what: str, first: str, last: str, threshold: int = 5, visits: pd.DataFrame | None = None,
+    ends: dict | None = None, keep: bool = False,
 ) -> KeyFigure:
     """A count indicator over the covered half-years, with its Poisson trend and sentence
     (the same as report 01's: :func:`analyse.stats.count_trend`).
+
+    ``ends`` and ``keep``: an incomplete last half-year (:func:`complete_periods`) is left
+    out, or kept marked but out of the trend.
 
     A figure that is a row of report 01's Tabel 2 is published as 01 publishes it
     (:func:`analyse.as2007_report.grant_tables`), in the table, the chart and the sentence;
@@ -158,6 +198,8 @@ def count_figure(
     if not periods:
         return KeyFigure(key, label, source, "antal", (), (),
                          sentence=f"Der er ingen tal fra {SOURCE_LABELS[source]} i perioden.")
+    split, note = complete_periods(periods, source, last, ends, keep)
+    periods = split.shown
     series = period_table(indicators, indicator, periods, groups=[group]).loc[group]
     published = None
     if source == "as2007":
@@ -172,17 +214,20 @@ def count_figure(
             published = published_overview(indicators, visits, periods, threshold).loc[KEY_FIGURE_ROWS[key]]
     # Attendance: a half-year with no registrations at all is missing, not 0, in the trend model.
     missing = unregistered_half_years(indicators, periods) if source == "fremmoede" else []
-    trend, sentence = stats.count_trend(series.drop(missing), what, threshold, shown=published)
+    trend, sentence = stats.count_trend(series.drop(missing), what, threshold, shown=published, partial=split.partial)
     if missing:
         sentence += " " + _left_out_sentence(missing)
     return KeyFigure(key, label, source, "antal", tuple(periods), tuple(float(v) for v in series),
                      trend=trend, sentence=sentence,
-                     published=() if published is None else tuple(published.tolist()))
+                     published=() if published is None else tuple(published.tolist()),
+                     partial=split.partial, last_date=(ends or {}).get(source), note=note,
+                     left_out=tuple(split.left_out))
 
 
 def share_figure(episodes: pd.DataFrame | None, key: str, label: str, group: str, first: str, last: str,
-                 threshold: int = 5) -> KeyFigure:
-    """A treatment-outcome share per half-year the episodes cover, with its logistic trend."""
+                 threshold: int = 5, ends: dict | None = None, keep: bool = False) -> KeyFigure:
+    """A treatment-outcome share per half-year the episodes cover, with its logistic trend
+    (an incomplete last half-year as in :func:`count_figure`)."""
     from analyse import stats
     from analyse.rusmiddel import episode_periods, outcome_table
     from analyse.rusmiddel_report import SUBJECT
@@ -193,10 +238,16 @@ def share_figure(episodes: pd.DataFrame | None, key: str, label: str, group: str
     if not periods:
         return KeyFigure(key, label, "rusmiddel", "andel", (), (),
                          sentence=f"Der er ingen afsluttede forløb fra {SOURCE_LABELS['rusmiddel']} i perioden.")
+    split, note = complete_periods(periods, "rusmiddel", last, ends, keep)
+    periods = split.shown
     table = outcome_table(episodes, periods)
     rows = table[table["group"] == group].set_index("period")
-    # The count rule: four half-years with episodes (a half-year with none has no share).
-    trend, sentence = stats.share_trend(rows["successes"], rows["n"], SUBJECT[group], "halvår")
+    # The count rule: four half-years with episodes (a half-year with none has no share); a part of a
+    # half-year is no trend.
+    model = rows.drop(split.partial) if split.partial is not None else rows
+    trend, sentence = stats.share_trend(model["successes"], model["n"], SUBJECT[group], "halvår")
+    if split.partial is not None:
+        sentence += f" Udviklingen er vurderet uden {format_half_year(split.partial)}, som data kun dækker en del af."
     # Published as report 03 publishes these half-years: per half-year the number of episodes
     # (or its marker) and whether the share is hidden.
     from analyse.rusmiddel_report import protected_half_years
@@ -205,20 +256,27 @@ def share_figure(episodes: pd.DataFrame | None, key: str, label: str, group: str
     protected = protected[protected["group"] == group].set_index("period")
     published = tuple((protected.at[p, "n_shown"], bool(protected.at[p, "share_hidden"])) for p in periods)
     return KeyFigure(key, label, "rusmiddel", "andel", tuple(periods), tuple(float(v) for v in rows["share"]),
-                     totals=tuple(int(n) for n in rows["n"]), trend=trend, sentence=sentence, published=published)
+                     totals=tuple(int(n) for n in rows["n"]), trend=trend, sentence=sentence, published=published,
+                     partial=split.partial, last_date=(ends or {}).get("rusmiddel"), note=note,
+                     left_out=tuple(split.left_out))
 
 
 def key_figures(
     indicators: pd.DataFrame | None, episodes: pd.DataFrame | None, first: str, last: str, threshold: int = 5,
-    visits: pd.DataFrame | None = None,
+    visits: pd.DataFrame | None = None, ends: dict | None = None, keep: bool = False,
 ) -> list[KeyFigure]:
     """Every source's key figures for the half-years from ``first`` to ``last``
     (``threshold``: the report's small-count limit, for counts the sentences give;
-    ``visits``: the attendance registrations, :func:`read_visits`, which report 02 protects its tables with)."""
+    ``visits``: the attendance registrations, :func:`read_visits`, which report 02 protects its tables with;
+    ``ends``: how far each source's data go, :func:`analyse.completeness.last_dates`, so that a last
+    half-year a source covers only partly is left out, or with ``keep`` (``last_period`` given
+    explicitly) shown marked and left out of the trend)."""
     half_year_range(first, last)  # a wrong period stops the report here, with a clear message
-    figures = [count_figure(indicators, key, label, source, indicator, group, what, first, last, threshold, visits)
+    figures = [count_figure(indicators, key, label, source, indicator, group, what, first, last, threshold, visits,
+                            ends, keep)
                for key, label, source, indicator, group, what in KEY_COUNTS]
-    figures += [share_figure(episodes, key, label, group, first, last, threshold) for key, label, group in KEY_SHARES]
+    figures += [share_figure(episodes, key, label, group, first, last, threshold, ends, keep)
+                for key, label, group in KEY_SHARES]
     return figures
 
 
@@ -281,13 +339,23 @@ def _n_text(figure: KeyFigure, i: int, threshold: int) -> str:
     return f", {format_n(figure.totals[i], threshold)}"
 
 
+def _period_cell(figure: KeyFigure, i: int) -> str:
+    """A half-year of a key figure as its cell names it; an incomplete one with how far the data go."""
+    from analyse.completeness import short_date
+
+    period = figure.periods[i]
+    if period == figure.partial:
+        return f"{format_half_year(period)}, til {short_date(figure.last_date)}"
+    return format_half_year(period)
+
+
 def key_figures_table(figures: list[KeyFigure], threshold: int = 5) -> pd.DataFrame:
     """The key figures as a published table: first and last half-year, trend and verdict."""
     records = []
     for f in figures:
         if f.periods:
             start, end = (
-                f"{_shown(f, i, threshold)} ({format_half_year(f.periods[i])}" + _n_text(f, i, threshold) + ")"
+                f"{_shown(f, i, threshold)} ({_period_cell(f, i)}" + _n_text(f, i, threshold) + ")"
                 for i in (0, -1)
             )
         else:
@@ -343,15 +411,34 @@ def goal_bullets(results, threshold: int = 5) -> str:
 
 
 def coverage_lines(figures: list[KeyFigure]) -> list[str]:
-    """Per source, the half-years its figures cover in the report (extracts end at different times)."""
+    """Per source, the half-years its figures cover in the report (extracts end at different times),
+    with an incomplete last half-year in brackets (:func:`analyse.completeness.short_note`).
+
+    >>> f = KeyFigure("a", "A", "fremmoede", "antal", ("2019H1",), (670.0,), left_out=("2019H2",),
+    ...               last_date=pd.Timestamp("2019-09-02"))
+    >>> coverage_lines([f])[1]
+    'Fremmøderegistreringer, Psykiatriens Hus: 1. halvår 2019 (2. halvår 2019 er ikke med: data kun til 2. september 2019)'
+    """
+    from analyse.completeness import short_note
+
     lines = []
     for source, label in SOURCE_LABELS.items():
         periods = sorted({p for f in figures if f.source == source for p in f.periods})
         if periods:
-            lines.append(f"{label}: {format_period_span(periods[0], periods[-1])}")
+            line = f"{label}: {format_period_span(periods[0], periods[-1])}"
+            found = list(dict.fromkeys(short_note(f.partial, f.left_out, f.last_date)
+                                       for f in figures if f.source == source))
+            if any(found):
+                line += " (" + "; ".join(t for t in found if t) + ")"
+            lines.append(line)
         else:
             lines.append(f"{label}: ingen tal i perioden")
     return lines
+
+
+def notes(figures: list[KeyFigure]) -> list[str]:
+    """The sentences on incomplete last half-years of ``figures``, each once."""
+    return list(dict.fromkeys(f.note for f in figures if f.note))
 
 
 def _quality(processed_dir) -> dict:
@@ -393,26 +480,36 @@ def gap_caveat(processed_dir: str | PathLike, first: str, last: str) -> str | No
 
 
 def timetakst_its(
-    indicators: pd.DataFrame | None, first: str, last: str, intervention: str = "2017H1"
+    indicators: pd.DataFrame | None, first: str, last: str, intervention: str = "2017H1",
+    ends: dict | None = None,
 ):
     """The interrupted time series for § 85 bostøtte (timetakst) over the covered half-years.
 
     Returns ``(result, sentence)``; ``result`` is None (and the sentence says
-    why) when the series does not have two half-years on each side.
+    why) when the series does not have two half-years on each side. A last half-year
+    the AS2007 extract covers only partly (``ends``: :func:`analyse.completeness.last_dates`)
+    is never in the model; the sentence says so.
     """
-    from analyse import stats
+    from analyse import completeness, stats
     from analyse.exceptions import AnalyseError
     from analyse.periods import period_table
 
     periods = covered_periods(indicators, "unikke_personer_pr_ydelsestype", first, last)
     if not periods:
         return None, "Der er ingen AS2007-tal i perioden, så den afbrudte tidsserie kan ikke beregnes."
+    end = (ends or {}).get("as2007")
+    left_out = [p for p in periods if not completeness.is_complete(p, end, "as2007")]
+    note = completeness.left_out_sentence(left_out, end, "as2007")
+    periods = [p for p in periods if p not in left_out]
+    if not periods:
+        return None, f"Den afbrudte tidsserie kan ikke beregnes: {note}"
     series = period_table(indicators, "unikke_personer_pr_ydelsestype", periods, groups=[TIMETAKST]).loc[TIMETAKST]
     try:
         result = stats.interrupted_time_series(series, intervention)
     except AnalyseError as exc:
-        return None, f"Den afbrudte tidsserie kan ikke beregnes: {exc}."
-    return result, stats.describe_its(result, "antallet af personer med § 85 bostøtte (timetakst)")
+        return None, " ".join(filter(None, [f"Den afbrudte tidsserie kan ikke beregnes: {exc}.", note]))
+    return result, " ".join(filter(None, [
+        stats.describe_its(result, "antallet af personer med § 85 bostøtte (timetakst)"), note]))
 
 
 def its_table(result) -> pd.DataFrame:
@@ -444,6 +541,7 @@ def machine_summary(figures: list[KeyFigure], results, its=None) -> dict:
                 "label": f.label, "source": f.source, "unit": f.unit, "periods": list(f.periods),
                 "values": [None if pd.isna(v) else v for v in f.values],  # JSON has no NaN
                 "totals": list(f.totals), "direction": f.direction,
+                "partial": f.partial, "note": f.note,
             }
             for f in figures
         },
@@ -471,18 +569,30 @@ def figure_table(figures: list[KeyFigure], keys: list[str]) -> pd.DataFrame:
     return table
 
 
+def chart_marks(figures: list[KeyFigure], keys: list[str]) -> dict[str, str]:
+    """The marks :func:`analyse.formatting.show_chart` puts under an incomplete half-year of the figures."""
+    from analyse.completeness import chart_marks as marks
+
+    found = {}
+    for f in figures:
+        if f.key in keys and f.partial is not None:
+            found.update(marks(f.partial, f.last_date))
+    return found
+
+
 def figures_for(figures: list[KeyFigure], source: str) -> list[KeyFigure]:
     return [f for f in figures if f.source == source]
 
 
 def sentences(figures: list[KeyFigure]) -> list[str]:
-    """The figures' sentences in order, each once (with no data, every figure of a source says the same).
+    """The figures' sentences in order, each once (with no data, every figure of a source says the same),
+    after the sentence on an incomplete last half-year (:func:`notes`).
 
     >>> f = KeyFigure("a", "A", "as2007", "antal", (), (), sentence="Ingen tal.")
     >>> sentences([f, f])
     ['Ingen tal.']
     """
-    return list(dict.fromkeys(f.sentence for f in figures if f.sentence))
+    return notes(figures) + list(dict.fromkeys(f.sentence for f in figures if f.sentence))
 
 
 def goal_for(results, indicator: str, group: str):
@@ -503,6 +613,9 @@ def caveat_bullets(processed_dir, figures: list[KeyFigure], first: str, last: st
         lines.append("- **Syntetiske data:** rapporten er bygget på opdigtede eksempeldata, ikke på rigtige borgere.")
     covered = coverage_lines(figures)
     lines.append("- **Kilderne dækker forskellige perioder:** " + "; ".join(covered) + ".")
+    partly = notes(figures)
+    if partly:
+        lines.append("- **Halvår, som data kun dækker en del af:** " + " ".join(partly))
     gaps = gap_caveat(processed_dir, first, last)
     if gaps and "ingen uger" not in gaps:
         lines.append("- **Fremmøderegistreringer kan være glemt:** " + gaps)
