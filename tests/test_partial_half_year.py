@@ -15,16 +15,15 @@ import html
 import re
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 import pytest
 
 from analyse.periods import read_indicators
 from analyse.pipeline import clean_all
 from analyse.sample import write_sample
+from tests.test_goal_reports import _summary
 
 ROOT = Path(__file__).resolve().parents[1]
-SUMMARY_MIME = "application/vnd.analyse.summary+json"
 FREMMOEDE_SENTENCE = ("Tallene for 2. halvår 2019 er ikke med, fordi fremmøderegistreringerne kun går til "
                       "2. september 2019.")
 AS2007_SENTENCE = ("Tallene for 2. halvår 2019 er ikke med, fordi AS2007-udtrækkets nyeste bevilling starter "
@@ -240,14 +239,6 @@ def test_a_default_period_reaching_the_partial_half_year_is_narrowed_with_the_se
 def _text(page: str) -> str:
     body = re.sub(r"<style.*?</style>", " ", page, flags=re.DOTALL)
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
-
-
-def _summary(reports: Path, notebook: str) -> dict:
-    nb = nbformat.read(reports / "notebooks" / f"{notebook}.ipynb", as_version=4)
-    found = [out["data"][SUMMARY_MIME] for cell in nb.cells if cell.cell_type == "code"
-             for out in cell.get("outputs", []) if SUMMARY_MIME in out.get("data", {})]
-    assert len(found) == 1
-    return found[0]
 
 
 @pytest.mark.slow
