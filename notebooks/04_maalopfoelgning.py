@@ -90,17 +90,8 @@ for nr, tema in enumerate(rapport.themes_in(resultater), start=1):
         title=f"Figur {nr}: {navn} – baseline, aktuel værdi og mål",
         source=kilde, period=overskrift, threshold=suppression_threshold,
     )
-    for resultat in resultater:
-        if resultat.goal.theme == tema and resultat.goal.source is not None:
-            display(Markdown(rapport.goal_sentence(resultat, suppression_threshold)))
-    uden = [r.goal for r in resultater if r.goal.theme == tema and r.goal.source is None]
-    if uden:
-        display(Markdown(
-            "Projektet har endnu ingen datakilde for: "
-            + "; ".join(f"{g.name}" + (f" (aftalens datagrundlag: {g.datagrundlag})" if g.datagrundlag else "")
-                        for g in uden)
-            + ". De kan ikke vurderes her."
-        ))
+    for tekst in rapport.theme_sentences(resultater, tema, suppression_threshold):
+        display(Markdown(tekst))
 
 # %% [markdown]
 # ## Om tallene

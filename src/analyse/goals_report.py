@@ -457,6 +457,26 @@ def themes_in(results: list[GoalResult]) -> list[str]:
     return [t for t in THEMES if t in present]
 
 
+def theme_sentences(results: list[GoalResult], theme: str, threshold: int = 5) -> list[str]:
+    """What report 04 writes under a måltema's chart (Markdown): the conclusion for each goal
+    with a data source (:func:`goal_sentence`), then one sentence naming the goals without one.
+
+    >>> from analyse.goals import CANNOT_JUDGE
+    >>> g = Goal("x", "Hjemløse", "mestring af eget liv", "nationalt mål", "antal", "lavere", 86, 75,
+    ...          datagrundlag="Hjemløsetællingen (VIVE)")
+    >>> theme_sentences([GoalResult(g, CANNOT_JUDGE, "ingen datakilde endnu")], "mestring af eget liv")
+    ['Projektet har endnu ingen datakilde for: Hjemløse (aftalens datagrundlag: Hjemløsetællingen (VIVE)). De kan ikke vurderes her.']
+    """
+    in_theme = [r for r in results if r.goal.theme == theme]
+    sentences = [goal_sentence(r, threshold) for r in in_theme if r.goal.source is not None]
+    without = [r.goal for r in in_theme if r.goal.source is None]
+    if without:
+        names = "; ".join(g.name + (f" (aftalens datagrundlag: {g.datagrundlag})" if g.datagrundlag else "")
+                          for g in without)
+        sentences.append(f"Projektet har endnu ingen datakilde for: {names}. De kan ikke vurderes her.")
+    return sentences
+
+
 def machine_summary(results: list[GoalResult]) -> list[dict]:
     """The results as JSON-ready records (for the hidden summary cell tests read)."""
     from analyse.goals import results_frame
