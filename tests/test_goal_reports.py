@@ -170,6 +170,8 @@ def test_goal_report_prints_rules_change_and_a_figure_per_theme(built):
         for status in ("Nået:", "På vej:", "Ikke nået:", "Kan ikke vurderes:"):
             assert status in text
         assert "Af aftalens 14 mål er" in text
+        # Goals without a data source are named under their theme (goals_report.theme_sentences).
+        assert "Projektet har endnu ingen datakilde for: Hjemløse (antal) (aftalens datagrundlag: " in text
         page = (run["reports"] / "04_maalopfoelgning.html").read_text(encoding="utf-8")
         assert page.count('alt="Søjlediagram. Figur') == 4
         goal = next(g for g in _summary(run["reports"], "04_maalopfoelgning")["goals"]
