@@ -85,21 +85,16 @@ def within_days(source: str) -> int:
 
 def period_end(period) -> pd.Timestamp:
     """The last day of a half-year (``'2019H2'``), a year (``'2019'``), a span of years (``'2020-2021'``)
-    or a pair of dates (as :func:`analyse.rusmiddel.period_bounds` reads them).
+    or a pair of dates (:func:`analyse.periods.period_bounds`).
 
     >>> period_end("2019H1"), period_end("2019"), period_end(("2020-01-01", "2021-12-31"))
     (Timestamp('2019-06-30 00:00:00'), Timestamp('2019-12-31 00:00:00'), Timestamp('2021-12-31 00:00:00'))
     >>> period_end("2020-2021")
     Timestamp('2021-12-31 00:00:00')
     """
-    from analyse.periods import half_year_bounds
+    from analyse.periods import period_bounds
 
-    if isinstance(period, tuple):
-        return pd.Timestamp(period[1]).normalize()
-    text = str(period).strip()
-    if text.isdigit() or "-" in text or "–" in text:
-        return pd.Timestamp(int(text[-4:]), 12, 31)
-    return half_year_bounds(text)[1]
+    return period_bounds(period)[1]
 
 
 def is_complete(period, last_date, source: str) -> bool:

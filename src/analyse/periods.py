@@ -189,3 +189,48 @@ def period_table(
     table = table.reindex(index=groups, columns=periods, fill_value=0).fillna(0)
     table.index.name, table.columns.name = "group", "period"
     return table.round().astype("int64")
+
+
+# --- periods of other lengths (years, spans of years, explicit dates) -------------------------
+
+_YEAR = re.compile(r"^(\d{4})$")
+_YEAR_SPAN = re.compile(r"^(\d{4})\s*[-–]\s*(\d{4})$")
+
+
+def period_bounds(period: str | tuple) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day (both inclusive) of a period label or an explicit span.
+
+    Labels: a half-year ``'2018H1'``, a calendar year ``'2018'``, a span of
+    years ``'2020-2021'``; or a ``(start, end)`` pair of dates.
+
+    >>> [str(d.date()) for d in period_bounds("2020-2021")]
+    ['2020-01-01', '2021-12-31']
+    >>> [str(d.date()) for d in period_bounds(("2017-12-01", "2018-05-31"))]
+    ['2017-12-01', '2018-05-31']
+    >>> period_bounds("2018H3")
+    Traceback (most recent call last):
+    ...
+    analyse.exceptions.ConfigError: ugyldig periode '2018H3': skriv fx '2018H1', '2018', '2020-2021' eller (startdato, slutdato)
+    """
+    if isinstance(period, tuple):
+        try:
+            start, end = (pd.Timestamp(d).normalize() for d in period)
+        except (ValueError, TypeError):
+            raise ConfigError(f"ugyldig periode {period!r}: datoer skrives ÅÅÅÅ-MM-DD, fx '2017-12-01'") from None
+    else:
+        text = str(period).strip()
+        if m := _YEAR.match(text):
+            start, end = pd.Timestamp(int(m.group(1)), 1, 1), pd.Timestamp(int(m.group(1)), 12, 31)
+        elif m := _YEAR_SPAN.match(text):
+            start, end = pd.Timestamp(int(m.group(1)), 1, 1), pd.Timestamp(int(m.group(2)), 12, 31)
+        else:
+            try:
+                start, end = half_year_bounds(text)
+            except ConfigError:
+                raise ConfigError(
+                    f"ugyldig periode {period!r}: skriv fx '2018H1', '2018', '2020-2021' "
+                    "eller (startdato, slutdato)"
+                ) from None
+    if end < start:
+        raise ConfigError(f"perioden {period!r} slutter før den begynder")
+    return start, end

@@ -15,7 +15,6 @@ Ongoing episodes (no end date) are in no denominator.
 
 from __future__ import annotations
 
-import re
 
 import numpy as np
 import pandas as pd
@@ -24,7 +23,8 @@ from analyse.as2007 import CPR_ALIASES, END_ALIASES, START_ALIASES, add_dates, a
 from analyse.cleaning import CleanContext, SourceSpec, reject
 from analyse.exceptions import ConfigError
 from analyse.mappings import load_mapping
-from analyse.periods import INDICATOR_COLUMNS, half_year_bounds, half_year_of, half_year_range
+from analyse.periods import INDICATOR_COLUMNS, half_year_of, half_year_range
+from analyse.periods import period_bounds  # noqa: F401 - also this module's API (reports import it from here)
 from analyse.readers import Column
 from analyse.values import blank_open_end
 
@@ -181,47 +181,6 @@ SPEC = SourceSpec(
 
 # --- outcome definitions --------------------------------------------------------------------
 
-_YEAR = re.compile(r"^(\d{4})$")
-_YEAR_SPAN = re.compile(r"^(\d{4})\s*[-–]\s*(\d{4})$")
-
-
-def period_bounds(period: str | tuple) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last day (both inclusive) of a period label or an explicit span.
-
-    Labels: a half-year ``'2018H1'``, a calendar year ``'2018'``, a span of
-    years ``'2020-2021'``; or a ``(start, end)`` pair of dates.
-
-    >>> [str(d.date()) for d in period_bounds("2020-2021")]
-    ['2020-01-01', '2021-12-31']
-    >>> [str(d.date()) for d in period_bounds(("2017-12-01", "2018-05-31"))]
-    ['2017-12-01', '2018-05-31']
-    >>> period_bounds("2018H3")
-    Traceback (most recent call last):
-    ...
-    analyse.exceptions.ConfigError: ugyldig periode '2018H3': skriv fx '2018H1', '2018', '2020-2021' eller (startdato, slutdato)
-    """
-    if isinstance(period, tuple):
-        try:
-            start, end = (pd.Timestamp(d).normalize() for d in period)
-        except (ValueError, TypeError):
-            raise ConfigError(f"ugyldig periode {period!r}: datoer skrives ÅÅÅÅ-MM-DD, fx '2017-12-01'") from None
-    else:
-        text = str(period).strip()
-        if m := _YEAR.match(text):
-            start, end = pd.Timestamp(int(m.group(1)), 1, 1), pd.Timestamp(int(m.group(1)), 12, 31)
-        elif m := _YEAR_SPAN.match(text):
-            start, end = pd.Timestamp(int(m.group(1)), 1, 1), pd.Timestamp(int(m.group(2)), 12, 31)
-        else:
-            try:
-                start, end = half_year_bounds(text)
-            except ConfigError:
-                raise ConfigError(
-                    f"ugyldig periode {period!r}: skriv fx '2018H1', '2018', '2020-2021' "
-                    "eller (startdato, slutdato)"
-                ) from None
-    if end < start:
-        raise ConfigError(f"perioden {period!r} slutter før den begynder")
-    return start, end
 
 
 def read_episodes(processed_dir) -> pd.DataFrame:
