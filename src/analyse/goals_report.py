@@ -15,6 +15,7 @@ import textwrap
 
 import pandas as pd
 
+from analyse.completeness import SOURCE_OF_INDICATOR
 from analyse.formatting import MISSING, format_date, format_n, format_number, format_percent, format_points
 from analyse.goals import (
     CANNOT_JUDGE, NOT_REACHED, NOT_SHOWN, ON_TRACK, REACHED, THEMES, Goal, GoalResult,
@@ -64,16 +65,13 @@ def report_period(report_type: str, status_date, results: list[GoalResult]) -> s
     return f"{report_heading(report_type, status_date)}; {covered}"
 
 
-# indicator → the source whose extracts it is computed from
-_INDICATOR_SOURCE = {
-    "unikke_personer_visiteret_ydelse": "AS2007 (visiterede ydelser)",
-    "unikke_personer_pr_ydelsestype": "AS2007 (visiterede ydelser)",
-    "kontakter_pr_tilbud": "Fremmøderegistreringer, Psykiatriens Hus",
-    "kontakter_psykiatriens_hus": "Fremmøderegistreringer, Psykiatriens Hus",
-    "unikke_borgere_psykiatriens_hus": "Fremmøderegistreringer, Psykiatriens Hus",
-    "besoeg_pr_tilbud": "Fremmøderegistreringer, Psykiatriens Hus",
+# The sources of the current values as the 'Kilde:' line names them (which source an indicator
+# comes from: analyse.completeness.SOURCE_OF_INDICATOR).
+_SOURCE_LABELS = {
+    "as2007": "AS2007 (visiterede ydelser)",
+    "fremmoede": "Fremmøderegistreringer, Psykiatriens Hus",
+    "rusmiddel": "Rusmiddelcenter Randers (behandlingsforløb)",
 }
-_RUSMIDDEL_SOURCE = "Rusmiddelcenter Randers (behandlingsforløb)"
 
 
 def source_text(results: list[GoalResult]) -> str:
@@ -86,7 +84,7 @@ def source_text(results: list[GoalResult]) -> str:
     used = []
     for r in results:
         if r.goal.source is not None:
-            label = _INDICATOR_SOURCE.get(r.goal.source.indicator, _RUSMIDDEL_SOURCE)
+            label = _SOURCE_LABELS[SOURCE_OF_INDICATOR.get(r.goal.source.indicator, "rusmiddel")]
             if label not in used:
                 used.append(label)
     text = "baseline og mål fra aftalen med byrådet"
