@@ -266,8 +266,9 @@ def reason(last_date, source: str) -> str:
 
 
 def _listed(periods: list) -> str:
-    names = [period_text(p) for p in periods]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
+    from analyse.formatting import format_list
+
+    return format_list(period_text(p) for p in periods)
 
 
 def short_note(partial, left_out, last_date) -> str:

@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
+from babel.lists import format_list as _babel_list
 from babel.numbers import format_decimal
 
 from analyse import config
@@ -195,6 +196,15 @@ def format_datetime(value: datetime | pd.Timestamp) -> str:
     '2. september 2019 kl. 09:05'
     """
     return _babel_datetime(pd.Timestamp(value).to_pydatetime(), "d. MMMM y 'kl.' HH:mm", locale=LOCALE)
+
+
+def format_list(items) -> str:
+    """Items as a Danish sentence lists them (Babel).
+
+    >>> format_list(["1. halvår 2018"]), format_list(["a", "b", "c"])
+    ('1. halvår 2018', 'a, b og c')
+    """
+    return _babel_list([str(item) for item in items], locale=LOCALE)
 
 
 def format_half_year(label: str) -> str:

@@ -561,7 +561,7 @@ def uoplyst_note(tabel: pd.DataFrame, shown: pd.DataFrame | None = None) -> str 
     >>> uoplyst_note(t[["2018H2"]]) is None
     True
     """
-    from analyse.formatting import format_half_year, format_percent
+    from analyse.formatting import format_half_year, format_list, format_percent
     from analyse.suppression import is_hidden
 
     many = []
@@ -572,8 +572,7 @@ def uoplyst_note(tabel: pd.DataFrame, shown: pd.DataFrame | None = None) -> str 
             many.append(f"{format_half_year(period)} ({format_percent(unknown / total)})")
     if not many:
         return None
-    listed = many[0] if len(many) == 1 else ", ".join(many[:-1]) + " og " + many[-1]
-    return (f"I {listed} er en stor del af kontakterne ikke registreret under et kendt tilbud; et 0 i "
+    return (f"I {format_list(many)} er en stor del af kontakterne ikke registreret under et kendt tilbud; et 0 i "
             f"{'det halvår' if len(many) == 1 else 'de halvår'} kan betyde, at tilbuddet ikke registrerede "
             "deltagerne under sit navn, ikke at ingen kom.")
 

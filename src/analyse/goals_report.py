@@ -16,7 +16,9 @@ import textwrap
 import pandas as pd
 
 from analyse.completeness import SOURCE_OF_INDICATOR
-from analyse.formatting import MISSING, format_date, format_n, format_number, format_percent, format_points
+from analyse.formatting import (
+    MISSING, format_date, format_list, format_n, format_number, format_percent, format_points,
+)
 from analyse.goals import (
     CANNOT_JUDGE, NOT_REACHED, NOT_SHOWN, ON_TRACK, REACHED, THEMES, Goal, GoalResult,
 )
@@ -59,9 +61,7 @@ def report_period(report_type: str, status_date, results: list[GoalResult]) -> s
     if not periods:
         covered = "ingen aktuelle værdier i data"
     else:
-        covered = "aktuelle værdier for " + (
-            periods[0] if len(periods) == 1 else f"{', '.join(periods[:-1])} og {periods[-1]}"
-        )
+        covered = "aktuelle værdier for " + format_list(periods)
     return f"{report_heading(report_type, status_date)}; {covered}"
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from analyse.formatting import (
-    MISSING, format_half_year, format_n, format_number, format_percent, format_period_span, format_signed,
+    MISSING, format_half_year, format_list, format_n, format_number, format_percent, format_period_span, format_signed,
     quality_summary, visible_decimals,
 )
 from analyse.periods import half_year_range
@@ -141,9 +141,8 @@ def unregistered_half_years(indicators: pd.DataFrame | None, periods: list[str])
 
 def _left_out_sentence(half_years: list[str]) -> str:
     """The sentence naming the half-years without registrations that the trend leaves out."""
-    names = [format_half_year(p) for p in half_years]
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
-    these = "det halvår" if len(names) == 1 else "de halvår"
+    these = "det halvår" if len(half_years) == 1 else "de halvår"
+    listed = format_list(format_half_year(p) for p in half_years)
     return (f"{listed} er ikke med i beregningen af udviklingen: der er ingen fremmøderegistreringer i noget "
             f"tilbud i {these}, så tallene mangler snarere end at være 0.")
 
